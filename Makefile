@@ -1,0 +1,114 @@
+# certcopy - one flat GNU Makefile (see ../shared/STYLE.md).
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/certcopy
+
+CC ?= cc
+PKGS := lept libtiff-4 libpng libjpeg popt jansson openssl inih sane-backends
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -Wwrite-strings
+ifdef WERROR
+WARN += -Werror
+endif
+ifdef SANITIZE
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+endif
+override CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAGS) \
+	-DCC_VERSION='"$(VERSION)"' -Ilib $(shell pkg-config --cflags $(PKGS)) \
+	-MMD -MP $(CFLAGS)
+override LDFLAGS += $(SANFLAGS)
+LIBS := $(shell pkg-config --libs $(PKGS)) -lm
+
+# Builds with different flags live apart, so switching never mixes objects.
+B := build/$(if $(SANITIZE),san,opt)
+
+MODULES := error output digest report config cli image tiffwriter quality \
+	cleanup scanner scan
+TOOLS := cc-scan
+UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
+FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+
+LIBOBJS := $(MODULES:%=$(B)/lib/%.o)
+LIBA := $(B)/lib/libcertcopy.a
+BINS := $(TOOLS:%=$(B)/bin/%)
+UNITBINS := $(UNITS:%=$(B)/tests/%)
+REPLAYBINS := $(FUZZERS:%=$(B)/tests/replay-%)
+
+all: $(BINS) lib/libcertcopy.a
+
+lib/libcertcopy.a: $(LIBA)
+	cp $< $@
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIBOBJS)
+	$(AR) rcs $@ $^
+
+$(B)/bin/%: $(B)/cmd/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/test-%: $(B)/tests/unit/test-%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
+
+# Fuzz targets built as plain programs that replay a corpus (make check),
+# and with clang's libFuzzer (make fuzz).
+$(B)/tests/replay-%: $(B)/tests/fuzz/%.o $(B)/tests/fuzz/replay.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+FUZZDIR := build/fuzz
+$(FUZZDIR)/%: tests/fuzz/%.c $(MODULES:%=lib/%.c)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
+		-fsanitize=fuzzer,address,undefined -DCC_VERSION='"$(VERSION)"' \
+		$(shell pkg-config --cflags $(PKGS)) -o $@ $^ $(LIBS)
+
+fuzz: $(FUZZERS:%=$(FUZZDIR)/%)
+
+deps:
+	scripts/install-deps
+
+check: deps
+	$(MAKE) WERROR=1 tests-build
+	tests/run $(B)
+
+tests-build: $(BINS) $(UNITBINS) $(REPLAYBINS)
+
+demo: deps
+	$(MAKE) $(BINS)
+	scripts/demo $(B)/bin
+
+bench: deps
+	$(MAKE) $(BINS)
+	tests/bench/run $(B)/bin
+
+models:
+	@echo "make models: no face models are needed yet"
+
+install: $(BINS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)/models
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) \
+		$(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1) \
+		$(DESTDIR)$(MANDIR)/man7/certcopy.7
+	-rmdir $(DESTDIR)$(DATADIR)/models $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build lib/libcertcopy.a
+
+.PHONY: all deps check tests-build demo bench models install uninstall \
+	clean fuzz
+.SECONDARY:
+
+-include $(shell find build -name '*.d' 2>/dev/null)

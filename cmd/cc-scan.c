@@ -1,0 +1,322 @@
+/* cc-scan - acquire, clean and check the pages of an original. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <allheaders.h>
+
+#include "cli.h"
+#include "config.h"
+#include "image.h"
+#include "output.h"
+#include "report.h"
+#include "scan.h"
+#include "scanner.h"
+
+#define USAGE "[-qv] [-d device] [-o file] [--json file] [options] [file ...]"
+
+static char *device, *mode, *source, *output;
+static int resolution, list_devices, binarize, no_deskew, no_crop, no_orient,
+	no_normalize, accept_poor;
+static char **sane_options;
+static int nsane_options;
+
+enum { OPT_SANE = 1000 };
+
+static struct poptOption scan_options[] = {
+	{"device", 'd', POPT_ARG_STRING, &device, 0,
+	 "scan from the SANE device NAME", "NAME"},
+	{"list-devices", '\0', POPT_ARG_NONE, &list_devices, 0,
+	 "list the scanners SANE can see and exit", NULL},
+	{"resolution", '\0', POPT_ARG_INT, &resolution, 0,
+	 "scan resolution; for files, the resolution assumed when the file "
+	 "gives none (default 300)",
+	 "DPI"},
+	{"mode", '\0', POPT_ARG_STRING, &mode, 0,
+	 "colour model of the output: color, gray or lineart (default gray)",
+	 "MODE"},
+	{"source", '\0', POPT_ARG_STRING, &source, 0,
+	 "flatbed (one page) or adf (every page in the feeder)", "SOURCE"},
+	{"sane-option", '\0', POPT_ARG_STRING, NULL, OPT_SANE,
+	 "set a backend option of the device (repeatable)", "NAME=VALUE"},
+	{"output", 'o', POPT_ARG_STRING, &output, 0,
+	 "write the multi-page TIFF to FILE (default stdout)", "FILE"},
+	{"binarize", '\0', POPT_ARG_NONE, &binarize, 0,
+	 "store 1-bit pages (CCITT G4)", NULL},
+	{"no-deskew", '\0', POPT_ARG_NONE, &no_deskew, 0,
+	 "do not straighten skewed pages", NULL},
+	{"no-crop", '\0', POPT_ARG_NONE, &no_crop, 0,
+	 "do not crop the scanner border and dark margins", NULL},
+	{"no-orient", '\0', POPT_ARG_NONE, &no_orient, 0,
+	 "do not turn upside-down pages", NULL},
+	{"no-normalize", '\0', POPT_ARG_NONE, &no_normalize, 0,
+	 "keep the background as scanned", NULL},
+	{"accept-poor", '\0', POPT_ARG_NONE, &accept_poor, 0,
+	 "keep pages that fail the quality gate; only report them", NULL},
+	POPT_TABLEEND};
+
+static struct poptOption options[] = {
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, scan_options, 0,
+	 "Scanning and cleanup:", NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, cc_cli_common_options, 0,
+	 "Common options:", NULL},
+	POPT_AUTOHELP POPT_TABLEEND};
+
+static void print_device(const char *name, const char *vendor,
+			 const char *model, const char *type, void *arg)
+{
+	json_t *list = arg;
+
+	if (list)
+		json_array_append_new(list,
+				      json_pack("{s:s, s:s, s:s, s:s}", "name",
+						name, "vendor", vendor, "model",
+						model, "type", type));
+	else
+		printf("%s\t%s %s (%s)\n", name, vendor, model, type);
+}
+
+static int do_list(void)
+{
+	struct cc_error err = {0, ""};
+	json_t *list = NULL;
+	int json_stdout = cc_cli.json && !strcmp(cc_cli.json, "-");
+	int rc;
+
+	if (cc_cli.json)
+		list = json_array();
+	rc = cc_scanner_list(print_device, list, &err);
+	if (rc == CC_OK && !json_stdout)
+		rc = cc_scanner_list(print_device, NULL, &err);
+	if (rc == CC_OK && list)
+		rc = cc_report_write(list, cc_cli.json, &err);
+	json_decref(list);
+	return rc ? cc_cli_fail(&err) : CC_OK;
+}
+
+/* Long scans show their progress on a terminal, and stay silent otherwise. */
+static void progress(int page)
+{
+	if (!cc_cli.quiet && isatty(STDERR_FILENO))
+		cc_msg("page %d done", page);
+}
+
+static int scan_files(struct cc_scan *s, const char **files, int nfiles,
+		      struct cc_error *err)
+{
+	json_t *src = json_pack("{s:s, s:[]}", "type", "files", "files");
+	int page = 0;
+
+	cc_scan_set_source(s, src);
+	for (int i = 0; i < nfiles; i++) {
+		struct cc_image *img = cc_image_open(files[i], err);
+		int rc = CC_OK;
+
+		if (!img)
+			return err->code;
+		json_array_append_new(json_object_get(src, "files"),
+				      json_string(files[i]));
+		for (int n = 1;; n++) {
+			struct cc_page_info info;
+			PIX *pix = NULL;
+
+			rc = cc_image_next(img, &pix, &info, err);
+			if (rc || !pix)
+				break;
+			rc = cc_scan_page(s, pix, &info, files[i], n, err);
+			pixDestroy(&pix);
+			if (rc)
+				break;
+			progress(++page);
+		}
+		cc_image_close(img);
+		if (rc)
+			return rc;
+	}
+	return CC_OK;
+}
+
+static int scan_device(struct cc_scan *s, const char *dev, int dpi,
+		       struct cc_error *err)
+{
+	struct cc_scan_settings set = {dev,    dpi,	     mode,
+				       source, sane_options, nsane_options};
+	struct cc_scanner *sc = cc_scanner_open(&set, err);
+	int rc = CC_OK;
+
+	if (!sc)
+		return err->code;
+	cc_scan_set_source(s, json_pack("{s:s, s:s, s:s, s:s*}", "type", "sane",
+					"device", dev, "description",
+					cc_scanner_description(sc), "source",
+					source));
+	for (int n = 1;; n++) {
+		struct cc_page_info info;
+		PIX *pix = NULL;
+
+		rc = cc_scanner_next(sc, &pix, &info, err);
+		if (rc || !pix)
+			break;
+		rc = cc_scan_page(s, pix, &info, dev, n, err);
+		pixDestroy(&pix);
+		if (rc)
+			break;
+		progress(n);
+	}
+	cc_scanner_close(sc);
+	return rc;
+}
+
+static int check_choice(const char *opt, const char *val,
+			const char *const *allowed)
+{
+	for (const char *const *a = allowed; *a; a++)
+		if (!strcmp(val, *a))
+			return 0;
+	cc_msg("%s: '%s' is not one of the choices (see --help)", opt, val);
+	return -1;
+}
+
+int main(int argc, const char **argv)
+{
+	static const char *const modes[] = {"color", "gray", "lineart", NULL};
+	static const char *const sources[] = {"flatbed", "adf", NULL};
+	struct cc_error err = {0, ""};
+	struct cc_config *cfg = NULL;
+	struct cc_scan *s = NULL;
+	struct cc_scan_opts so;
+	const char **files = NULL;
+	int nfiles = 0, rc;
+	poptContext con;
+
+	cc_cli_init(argv[0]);
+	con = poptGetContext(NULL, argc, argv, options, 0);
+	poptSetOtherOptionHelp(con, USAGE);
+	while ((rc = poptGetNextOpt(con)) > 0) {
+		if (rc == 'V') {
+			cc_cli_version();
+			poptFreeContext(con);
+			return cc_cli_finish(CC_OK);
+		}
+		if (rc == OPT_SANE) {
+			char **n = realloc(sane_options,
+					   sizeof(*n) *
+						   (size_t)(nsane_options + 1));
+
+			if (!n) {
+				cc_msg("out of memory");
+				return CC_SYSTEM;
+			}
+			sane_options = n;
+			sane_options[nsane_options++] = poptGetOptArg(con);
+		}
+	}
+	if (rc < -1) {
+		rc = cc_cli_popt_error(con, rc);
+		poptFreeContext(con);
+		return rc;
+	}
+	files = poptGetArgs(con);
+	while (files && files[nfiles])
+		nfiles++;
+
+	rc = CC_USAGE;
+	if ((mode && check_choice("--mode", mode, modes)) ||
+	    (source && check_choice("--source", source, sources)))
+		goto out;
+	if (resolution < 0 || resolution > 9600) {
+		cc_msg("--resolution: %d is out of range (1 to 9600)",
+		       resolution);
+		goto out;
+	}
+	if (list_devices) {
+		rc = do_list();
+		goto out;
+	}
+	cfg = cc_config_load(&err);
+	if (!cfg) {
+		rc = cc_cli_fail(&err);
+		goto out;
+	}
+	if (!device && nfiles == 0 && *cc_config_get(cfg, "scan", "device"))
+		device = strdup(cc_config_get(cfg, "scan", "device"));
+	if (device && nfiles > 0) {
+		cc_msg("give either a device (-d) or files, not both");
+		goto out;
+	}
+	if (!device && nfiles == 0) {
+		cc_msg("nothing to scan: give image files or -d DEVICE");
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+			cc_cli.prog);
+		goto out;
+	}
+	if ((!output || !strcmp(output, "-")) && cc_cli.json &&
+	    !strcmp(cc_cli.json, "-")) {
+		cc_msg("the TIFF and the --json report cannot both go to "
+		       "stdout");
+		goto out;
+	}
+	if ((!output || !strcmp(output, "-")) && isatty(STDOUT_FILENO)) {
+		cc_msg("refusing to write a TIFF to a terminal; use -o FILE");
+		goto out;
+	}
+	for (int i = 0; i < nfiles; i++) {
+		if (output && cc_same_file(output, files[i])) {
+			cc_msg("'%s' is both input and output", files[i]);
+			goto out;
+		}
+	}
+	if (resolution == 0) {
+		char *end;
+		long v = strtol(cc_config_get(cfg, "scan", "resolution"), &end,
+				10);
+
+		resolution = (*end || v <= 0 || v > 9600) ? 300 : (int)v;
+	}
+
+	memset(&so, 0, sizeof(so));
+	so.cleanup.crop = !no_crop;
+	so.cleanup.deskew = !no_deskew;
+	so.cleanup.orient = !no_orient;
+	/* Colour is chosen to keep the original's colours (seals, photos):
+	 * its background is normalised only when asked for with gray. */
+	so.cleanup.normalize =
+		!no_normalize && !(mode && !strcmp(mode, "color"));
+	so.cleanup.binarize = binarize;
+	so.mode = mode ? mode : "gray";
+	so.assume_dpi = resolution;
+	so.accept_poor = accept_poor;
+	s = cc_scan_new(output, &so, &err);
+	if (!s) {
+		rc = cc_cli_fail(&err);
+		goto out;
+	}
+	if (device)
+		rc = scan_device(s, device, resolution, &err);
+	else
+		rc = scan_files(s, files, nfiles, &err);
+	if (rc) {
+		rc = cc_cli_fail(&err);
+		goto out;
+	}
+	rc = cc_scan_finish(s, &err);
+	if (rc == CC_OK || rc == CC_NO) {
+		struct cc_error jerr = {0, ""};
+
+		if (cc_cli.json &&
+		    cc_report_write(cc_scan_report(s), cc_cli.json, &jerr)) {
+			cc_cli_fail(&jerr);
+			if (rc == CC_OK)
+				rc = jerr.code;
+		}
+	}
+	if (rc)
+		cc_cli_fail(&err);
+out:
+	cc_scan_free(s);
+	cc_config_free(cfg);
+	poptFreeContext(con);
+	return cc_cli_finish(rc);
+}

@@ -1,0 +1,110 @@
+/* cli.c - the options, messages and exit path shared by the commands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output.h"
+
+#ifndef CC_VERSION
+#define CC_VERSION "unknown"
+#endif
+
+struct cc_cli cc_cli = {"certcopy", NULL, 0, 0};
+
+struct poptOption cc_cli_common_options[] = {
+	{"json", '\0', POPT_ARG_STRING, &cc_cli.json, 0,
+	 "write the machine-readable report to FILE ('-' = stdout)", "FILE"},
+	{"quiet", 'q', POPT_ARG_NONE, &cc_cli.quiet, 0, "print only errors",
+	 NULL},
+	{"verbose", 'v', POPT_ARG_NONE, &cc_cli.verbose, 0,
+	 "explain what is being done", NULL},
+	{"version", 'V', POPT_ARG_NONE, NULL, 'V', "print the version and exit",
+	 NULL},
+	POPT_TABLEEND};
+
+void cc_cli_init(const char *prog)
+{
+	const char *slash = strrchr(prog, '/');
+
+	cc_cli.prog = slash ? slash + 1 : prog;
+	setlocale(LC_ALL, "");
+	/* Numbers in reports and files are always written the C way. */
+	setlocale(LC_NUMERIC, "C");
+	cc_output_handle_signals();
+}
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", cc_cli.prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cc_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void cc_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cc_cli.quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void cc_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cc_cli.verbose || cc_cli.quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+int cc_cli_fail(const struct cc_error *err)
+{
+	int code = err->code ? err->code : CC_SYSTEM;
+
+	cc_msg("%s", err->msg[0] ? err->msg : "unknown error");
+	return code;
+}
+
+int cc_cli_popt_error(poptContext con, int rc)
+{
+	cc_msg("%s: %s", poptBadOption(con, POPT_BADOPTION_NOALIAS),
+	       poptStrerror(rc));
+	fprintf(stderr, "Try '%s --help' for more information.\n", cc_cli.prog);
+	return CC_USAGE;
+}
+
+void cc_cli_version(void)
+{
+	printf("%s (certcopy) %s\n", cc_cli.prog, CC_VERSION);
+}
+
+int cc_cli_finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) ||
+	    close(STDOUT_FILENO) != 0) {
+		if (errno != EBADF) {
+			cc_msg("cannot write to stdout: %s", strerror(errno));
+			return status ? status : CC_SYSTEM;
+		}
+	}
+	return status;
+}

@@ -1,0 +1,39 @@
+/*
+ * output.h - atomic output files. Data is written to a temporary file beside
+ * the target, fsync'ed and renamed over the target only when the writer says
+ * it is complete; a failure, an abort or a fatal signal removes the temporary
+ * file, so no reader ever sees a partial output. "-" (or NULL) means stdout:
+ * the data is collected in an unlinked temporary file and copied to stdout on
+ * commit, so a failed run writes nothing there either.
+ */
+#ifndef CC_OUTPUT_H
+#define CC_OUTPUT_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+struct cc_output;
+
+/* mode is the permission of the final file before the umask (0666 usual). */
+struct cc_output *cc_output_open(const char *path, mode_t mode,
+				 struct cc_error *err);
+int cc_output_fd(const struct cc_output *out);
+/* A stdio stream on the output; owned by the output, do not fclose it. */
+FILE *cc_output_stream(struct cc_output *out, struct cc_error *err);
+/* The name to show in messages: the target path or "-" for stdout. */
+const char *cc_output_name(const struct cc_output *out);
+/* Flush, fsync and rename (or copy to stdout); frees out in all cases. */
+int cc_output_commit(struct cc_output *out, struct cc_error *err);
+/* Remove the temporary file and free out; NULL is allowed. */
+void cc_output_abort(struct cc_output *out);
+
+/* Remove pending temporary files when SIGINT, SIGTERM, SIGHUP or SIGPIPE
+ * arrives, then die of that signal. Commands call this once at start. */
+void cc_output_handle_signals(void);
+
+/* 1 when a and b name the same existing file (e.g. -o pointing at an input). */
+int cc_same_file(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,253 @@
+# lib.sh - sourced by every CLI test (tests/tNNNN-*.sh).
+#
+#   . "$(dirname "$0")/lib.sh"
+#   test_case 'cc-scan reads a PNG'
+#   expect_success cc-scan -o "$T/out.tiff" "$SAMPLES/birth-cert.png"
+#   expect_failure 3 cc-scan -o "$T/out.tiff" /dev/null
+#   assert_no_file "$T/out.tiff"
+#   finish
+#
+# Every test_case is one result: it passes when none of its assertions
+# failed. A case may call skip_case REASON when a component is missing;
+# under CI (CI=true) a skip is a failure, since CI installs everything.
+# Results go to $CC_RESULTS (one line each: pass|fail|skip, name, reason),
+# which tests/run sums up. Each test file gets its own temp dir $T, removed
+# at exit, and every service started with start_service is stopped at exit.
+
+set -u
+
+TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+SRC_DIR=$(cd "$TESTS_DIR/.." && pwd)
+: "${CC_BUILD:=$SRC_DIR/build/opt}"
+: "${CC_RESULTS:=/dev/null}"
+: "${SAMPLES:=$SRC_DIR/build/samples}"
+PATH="$CC_BUILD/bin:$PATH"
+export PATH SAMPLES
+TESTDATA="$SRC_DIR/testdata"
+TEST_FILE=$(basename "$0" .sh)
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/cc-test.XXXXXX")
+export TMPDIR="$T/tmp"
+mkdir -p "$TMPDIR"
+# Tests never see the configuration of the machine they run on.
+export CERTCOPY_CONF="$T/empty.conf"
+: >"$CERTCOPY_CONF"
+
+CASE=""
+CASE_FAILED=0
+CASE_SKIPPED=""
+SERVICE_PIDS=""
+
+cleanup_all() {
+	for pid in $SERVICE_PIDS; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $SERVICE_PIDS; do
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup_all EXIT
+trap 'exit 130' INT TERM
+
+say() {
+	printf '%s\n' "$*"
+}
+
+end_case() {
+	[ -n "$CASE" ] || return 0
+	if [ -n "$CASE_SKIPPED" ]; then
+		if [ "${CI:-}" = true ]; then
+			say "FAIL $TEST_FILE: $CASE (skipped in CI: $CASE_SKIPPED)"
+			printf 'fail\t%s: %s\tskipped in CI: %s\n' "$TEST_FILE" \
+				"$CASE" "$CASE_SKIPPED" >>"$CC_RESULTS"
+		else
+			say "skip $TEST_FILE: $CASE ($CASE_SKIPPED)"
+			printf 'skip\t%s: %s\t%s\n' "$TEST_FILE" "$CASE" \
+				"$CASE_SKIPPED" >>"$CC_RESULTS"
+		fi
+	elif [ "$CASE_FAILED" -ne 0 ]; then
+		say "FAIL $TEST_FILE: $CASE"
+		printf 'fail\t%s: %s\t\n' "$TEST_FILE" "$CASE" >>"$CC_RESULTS"
+	else
+		say "ok   $TEST_FILE: $CASE"
+		printf 'pass\t%s: %s\t\n' "$TEST_FILE" "$CASE" >>"$CC_RESULTS"
+	fi
+	CASE=""
+}
+
+test_case() {
+	end_case
+	CASE=$1
+	CASE_FAILED=0
+	CASE_SKIPPED=""
+}
+
+# True when the current case should go on (not skipped).
+active() {
+	[ -z "$CASE_SKIPPED" ]
+}
+
+skip_case() {
+	CASE_SKIPPED=$1
+}
+
+fail() {
+	say "    failed: $*"
+	CASE_FAILED=1
+	return 1
+}
+
+# Run a command with its stdout and stderr kept in $T/out and $T/err.
+# STATUS is its exit status. A status above 128 is a signal.
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	STATUS=$?
+}
+
+show_err() {
+	if [ -s "$T/err" ]; then
+		sed 's/^/    stderr: /' "$T/err" | head -20
+	fi
+}
+
+expect_success() {
+	active || return 0
+	run "$@"
+	if [ "$STATUS" -ne 0 ]; then
+		fail "expected success, got exit $STATUS: $*"
+		show_err
+		return 1
+	fi
+}
+
+# expect_failure CODE cmd...: the exit status must be CODE exactly; a
+# signal or sanitizer abort never counts as the expected failure.
+expect_failure() {
+	active || return 0
+	code=$1
+	shift
+	run "$@"
+	if [ "$STATUS" -gt 128 ]; then
+		fail "crashed with signal $((STATUS - 128)) (expected exit $code): $*"
+		show_err
+		return 1
+	fi
+	if [ "$STATUS" -ne "$code" ]; then
+		fail "expected exit $code, got $STATUS: $*"
+		show_err
+		return 1
+	fi
+}
+
+# The last command's stderr (or stdout with -o) matches an extended regex.
+assert_stderr() {
+	active || return 0
+	grep -Eq -- "$1" "$T/err" || {
+		fail "stderr does not match '$1'"
+		show_err
+	}
+}
+
+assert_stdout() {
+	active || return 0
+	grep -Eq -- "$1" "$T/out" || fail "stdout does not match '$1'"
+}
+
+assert_file() {
+	active || return 0
+	[ -s "$1" ] || fail "missing or empty file: $1"
+}
+
+assert_no_file() {
+	active || return 0
+	[ ! -e "$1" ] || fail "file should not exist: $1"
+}
+
+# No temporary leftovers (.NAME.XXXXXX) in a directory.
+assert_no_temp() {
+	active || return 0
+	left=$(find "$1" -maxdepth 1 -name '.*.??????' | head -1)
+	[ -z "$left" ] || fail "temporary file left behind: $left"
+}
+
+assert_eq() {
+	active || return 0
+	[ "$1" = "$2" ] || fail "${3:-values differ}: '$1' != '$2'"
+}
+
+# assert_jq FILE EXPR [what]: jq -e EXPR holds on the JSON file.
+assert_jq() {
+	active || return 0
+	jq -e "$2" "$1" >/dev/null 2>&1 || {
+		fail "${3:-JSON check} failed: $2 on $1"
+		jq -c "$2" "$1" 2>&1 | head -3 | sed 's/^/    got: /'
+	}
+}
+
+# jq_val FILE EXPR: print a value for further checks.
+jq_val() {
+	jq -r "$2" "$1" 2>/dev/null
+}
+
+# need CMD...: skip the case unless the commands exist.
+need() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || {
+			skip_case "$c is not installed"
+			return 1
+		}
+	done
+}
+
+need_samples() {
+	[ -s "$SAMPLES/.stamp" ] || skip_case "samples not generated"
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	/usr/bin/python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# start_service NAME cmd...: run cmd in the background; it is stopped when
+# the test file ends, whatever happens.
+start_service() {
+	name=$1
+	shift
+	"$@" >"$T/$name.log" 2>&1 &
+	SERVICE_PIDS="$SERVICE_PIDS $!"
+}
+
+# wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT.
+wait_port() {
+	i=0
+	while [ "$i" -lt $((${2:-10} * 10)) ]; do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# A private SANE configuration with the test and pnm backends only, so no
+# test ever probes real hardware or the network.
+sane_setup() {
+	SANE_CONFIG_DIR="$T/sane"
+	export SANE_CONFIG_DIR
+	mkdir -p "$SANE_CONFIG_DIR"
+	printf 'test\npnm\n' >"$SANE_CONFIG_DIR/dll.conf"
+	cat >"$SANE_CONFIG_DIR/test.conf" <<-'CONF'
+	number_of_devices 2
+	mode Gray
+	depth 8
+	resolution 300.0
+	test-picture "Solid black"
+	CONF
+}
+
+finish() {
+	end_case
+}
