@@ -76,7 +76,7 @@ deps:
 
 check: deps
 	$(MAKE) WERROR=1 tests-build
-	tests/run $(B)
+	CC_SANITIZED="$(SANITIZE)" tests/run $(B)
 
 tests-build: $(BINS) $(UNITBINS) $(REPLAYBINS)
 

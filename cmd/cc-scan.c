@@ -96,11 +96,33 @@ static int do_list(void)
 	return rc ? cc_cli_fail(&err) : CC_OK;
 }
 
-/* Long scans show their progress on a terminal, and stay silent otherwise. */
-static void progress(int page)
+static json_t *get2(json_t *o, const char *a, const char *b)
 {
+	return json_object_get(json_object_get(o, a), b);
+}
+
+/* Long scans show their progress on a terminal, and stay silent otherwise;
+ * --verbose says what was done to each page. */
+static void progress(struct cc_scan *s, int page)
+{
+	json_t *pages = json_object_get(cc_scan_report(s), "pages");
+	json_t *p = json_array_get(pages, json_array_size(pages) - 1);
+	json_t *q = json_object_get(p, "quality");
+
 	if (!cc_cli.quiet && isatty(STDERR_FILENO))
 		cc_msg("page %d done", page);
+	cc_debug("page %d: %lldx%lld at %lld dpi, skew %.2f degrees%s%s, "
+		 "quality %s",
+		 page, json_integer_value(json_object_get(p, "width")),
+		 json_integer_value(json_object_get(p, "height")),
+		 json_integer_value(json_object_get(p, "dpi")),
+		 json_real_value(get2(p, "skew", "found_deg")),
+		 json_is_true(get2(p, "skew", "corrected")) ? " (corrected)"
+							    : "",
+		 json_is_true(get2(p, "orientation", "turned_180"))
+			 ? ", turned 180 degrees"
+			 : "",
+		 json_string_value(json_object_get(q, "verdict")));
 }
 
 static int scan_files(struct cc_scan *s, const char **files, int nfiles,
@@ -129,7 +151,7 @@ static int scan_files(struct cc_scan *s, const char **files, int nfiles,
 			pixDestroy(&pix);
 			if (rc)
 				break;
-			progress(++page);
+			progress(s, ++page);
 		}
 		cc_image_close(img);
 		if (rc)
@@ -163,7 +185,7 @@ static int scan_device(struct cc_scan *s, const char *dev, int dpi,
 		pixDestroy(&pix);
 		if (rc)
 			break;
-		progress(n);
+		progress(s, n);
 	}
 	cc_scanner_close(sc);
 	return rc;

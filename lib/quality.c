@@ -174,10 +174,7 @@ static int edge_ink(PIX *norm, double share[4], int nruns[4])
 	return 0;
 }
 
-static void add_reason(struct cc_quality *q, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void add_reason(struct cc_quality *q, const char *fmt, ...)
+void cc_quality_fail(struct cc_quality *q, const char *fmt, ...)
 {
 	size_t len = strlen(q->reason);
 	va_list ap;
@@ -241,31 +238,31 @@ int cc_quality_measure(PIX *page, int dpi, struct cc_quality *q,
 		q->sharpness = cc_hist_quantile(slopes, 0.90) / q->contrast;
 
 	if (q->ink_fraction < CC_Q_MIN_INK) {
-		add_reason(q, "blank page (ink on %.3f%% of it)",
-			   q->ink_fraction * 100);
+		cc_quality_fail(q, "blank page (ink on %.3f%% of it)",
+				q->ink_fraction * 100);
 		goto out; /* the other measures mean nothing then */
 	}
 	if (q->paper < CC_Q_MIN_PAPER)
-		add_reason(q,
-			   "too dark (paper level %.0f, at least %.0f "
-			   "needed)",
-			   q->paper, CC_Q_MIN_PAPER);
+		cc_quality_fail(q,
+				"too dark (paper level %.0f, at least %.0f "
+				"needed)",
+				q->paper, CC_Q_MIN_PAPER);
 	if (q->contrast < CC_Q_MIN_CONTRAST)
-		add_reason(q,
-			   "too little contrast (%.0f, at least %.0f "
-			   "needed)",
-			   q->contrast, CC_Q_MIN_CONTRAST);
+		cc_quality_fail(q,
+				"too little contrast (%.0f, at least %.0f "
+				"needed)",
+				q->contrast, CC_Q_MIN_CONTRAST);
 	if (q->sharpness < CC_Q_MIN_SHARPNESS)
-		add_reason(q,
-			   "blurred (sharpness %.2f, at least %.2f "
-			   "needed)",
-			   q->sharpness, CC_Q_MIN_SHARPNESS);
+		cc_quality_fail(q,
+				"blurred (sharpness %.2f, at least %.2f "
+				"needed)",
+				q->sharpness, CC_Q_MIN_SHARPNESS);
 	for (int s = 0; s < 4; s++)
 		if (q->edge_runs[s] >= CC_Q_MAX_EDGE_RUNS)
-			add_reason(q,
-				   "content cut off at the %s edge (%d "
-				   "marks run into it)",
-				   side_name[s], q->edge_runs[s]);
+			cc_quality_fail(q,
+					"content cut off at the %s edge (%d "
+					"marks run into it)",
+					side_name[s], q->edge_runs[s]);
 out:
 	pixDestroy(&norm);
 	pixDestroy(&g);

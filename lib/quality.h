@@ -13,9 +13,10 @@
 
 struct Pix;
 
+#define CC_Q_MIN_DPI 150     /* declared resolution below: too coarse */
 #define CC_Q_MIN_PAPER 110.0 /* paper level (95th percentile) below: too dark */
 #define CC_Q_MIN_CONTRAST 80.0	/* paper minus ink level below: too faint */
-#define CC_Q_MIN_SHARPNESS 0.30 /* normalised edge slope below: blurred */
+#define CC_Q_MIN_SHARPNESS 0.22 /* normalised edge slope below: blurred */
 #define CC_Q_MIN_INK 0.0005	/* fraction of ink pixels below: blank */
 #define CC_Q_MAX_EDGE_RUNS                                                     \
 	2 /* separate marks (each 1 mm or longer along
@@ -41,6 +42,10 @@ struct cc_quality {
  * normalisation) scanned at dpi. */
 int cc_quality_measure(struct Pix *page, int dpi, struct cc_quality *q,
 		       struct cc_error *err);
+
+/* Add a failed check with its reason (printf format). */
+void cc_quality_fail(struct cc_quality *q, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Gray histogram of an 8 bpp page, every step-th pixel in both directions. */
 void cc_gray_histogram(struct Pix *pix8, int step, unsigned long hist[256]);

@@ -61,7 +61,9 @@ struct cc_scan *cc_scan_new(const char *output, const struct cc_scan_opts *o,
 		"crop", o->cleanup.crop, "orient", o->cleanup.orient,
 		"normalize", o->cleanup.normalize, "binarize",
 		o->cleanup.binarize, "accept_poor", o->accept_poor);
-	if (!s->pages || !s->problems || !s->report) {
+	if (!s->pages || !s->problems || !s->report ||
+	    json_object_set(s->report, "pages", s->pages) ||
+	    json_object_set(s->report, "problems", s->problems)) {
 		cc_error_set(err, CC_SYSTEM, "out of memory");
 		goto fail;
 	}
@@ -87,6 +89,20 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Is the resolution the file gives believable? Cameras and many programs
+ * write 72 dpi whatever the image is; a resolution that makes the page
+ * smaller than 2 cm or larger than 60 cm is not a scan's. */
+static int plausible_dpi(const struct cc_page_info *info)
+{
+	double w, h;
+
+	if (info->xres < 50 || info->xres > 4800 || info->yres != info->xres)
+		return 0;
+	w = (double)info->width / info->xres;
+	h = (double)info->height / info->xres;
+	return w >= 0.8 && h >= 0.8 && w <= 24 && h <= 24;
 }
 
 /* The raw page in the colour model asked for. */
@@ -133,7 +149,8 @@ int cc_scan_page(struct cc_scan *s, PIX *raw, const struct cc_page_info *info,
 	unsigned char sha[CC_SHA256_LEN];
 	char hex[CC_SHA256_HEX];
 	PIX *in = NULL, *page = NULL, *gray = NULL;
-	int dpi = info->xres > 0 ? info->xres : s->o.assume_dpi;
+	int assumed = !plausible_dpi(info);
+	int dpi = assumed ? s->o.assume_dpi : info->xres;
 	double t0 = now_ms(), t1, t2, t3;
 	int rc;
 	json_t *pj;
@@ -152,6 +169,11 @@ int cc_scan_page(struct cc_scan *s, PIX *raw, const struct cc_page_info *info,
 	t1 = now_ms();
 	if ((rc = cc_quality_measure(gray, dpi, &q, err)))
 		goto out;
+	if (!assumed && dpi < CC_Q_MIN_DPI)
+		cc_quality_fail(&q,
+				"resolution too low (%d dpi, at least %d "
+				"needed)",
+				dpi, CC_Q_MIN_DPI);
 	t2 = now_ms();
 	s->npages++;
 	if ((rc = cc_tiff_writer_add(s->tw, page, dpi, sha, err)))
@@ -164,7 +186,7 @@ int cc_scan_page(struct cc_scan *s, PIX *raw, const struct cc_page_info *info,
 		"s:{s:f, s:f, s:f}}",
 		"page", s->npages, "source", source, "source_page", source_page,
 		"width", pixGetWidth(page), "height", pixGetHeight(page), "dpi",
-		dpi, "dpi_assumed", info->xres <= 0, "color",
+		dpi, "dpi_assumed", assumed, "color",
 		pixGetDepth(page) == 32	 ? "rgb"
 		: pixGetDepth(page) == 1 ? "bilevel"
 					 : "gray",
@@ -201,8 +223,6 @@ int cc_scan_finish(struct cc_scan *s, struct cc_error *err)
 	const char *verdict;
 	int rc;
 
-	json_object_set(s->report, "pages", s->pages);
-	json_object_set(s->report, "problems", s->problems);
 	if (s->npages == 0)
 		return cc_error_set(err, CC_INPUT, "no pages to scan");
 	verdict = !s->nrejected	     ? "accepted"

@@ -198,4 +198,17 @@ assert_jq "$T/j.json" '.pages[0].dpi == 300 and (.pages[0].dpi_assumed | not)'
 expect_success cc-scan --resolution 200 -o "$T/n.tiff" --json "$T/n.json" "$T/doc.pgm"
 assert_jq "$T/n.json" '.pages[0].dpi == 200 and .pages[0].dpi_assumed'
 
+test_case 'an implausible resolution is ignored; a coarse one is refused'
+need_samples
+need jq
+$PY -c "from PIL import Image
+im = Image.open('$SAMPLES/birth-cert.png')
+im.save('$T/camera.png', dpi=(72, 72))
+im.resize((827, 1169)).save('$T/coarse.png', dpi=(100, 100))"
+# 2480 pixels at 72 dpi would be a page 87 cm wide: the label is wrong.
+expect_success cc-scan -o "$T/cam.tiff" --json "$T/cam.json" "$T/camera.png"
+assert_jq "$T/cam.json" '.pages[0].dpi == 300 and .pages[0].dpi_assumed'
+expect_failure 1 cc-scan -o "$T/coarse.tiff" "$T/coarse.png"
+assert_stderr 'resolution too low \(100 dpi, at least 150 needed\)'
+
 finish

@@ -159,8 +159,13 @@ static void check_page(TIFF *tif, PIX *pix, int dpi,
 					       w * (depth == 8 ? 1 : 3));
 	assert_non_null(md);
 	for (uint32_t y = 0; y < h; y++) {
+		/* libtiff's G4 decoder leaves the pad bits after the last
+		 * pixel as they were in the caller's buffer, so a verifier
+		 * must clear them itself; a dirty buffer shows it does. */
 		memset(row, 0xff, sizeof(row));
 		assert_int_equal(TIFFReadScanline(tif, row, y, 0), 1);
+		if (depth == 1 && w % 8)
+			row[w / 8] &= (unsigned char)(0xff << (8 - w % 8));
 		expected_row(pix, (int)y, want);
 		assert_memory_equal(row, want, (size_t)rowbytes);
 		assert_int_equal(cc_sha256_update(md, row, (size_t)rowbytes), 0);
