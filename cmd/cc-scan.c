@@ -64,36 +64,41 @@ static struct poptOption options[] = {
 	 "Common options:", NULL},
 	POPT_AUTOHELP POPT_TABLEEND};
 
-static void print_device(const char *name, const char *vendor,
-			 const char *model, const char *type, void *arg)
+static void add_device(const char *name, const char *vendor, const char *model,
+		       const char *type, void *arg)
 {
-	json_t *list = arg;
-
-	if (list)
-		json_array_append_new(list,
-				      json_pack("{s:s, s:s, s:s, s:s}", "name",
-						name, "vendor", vendor, "model",
-						model, "type", type));
-	else
-		printf("%s\t%s %s (%s)\n", name, vendor, model, type);
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s}", "name",
+					     name, "vendor", vendor, "model",
+					     model, "type", type));
 }
 
+/* --list-devices: one line per device on stdout, and/or the JSON report. */
 static int do_list(void)
 {
 	struct cc_error err = {0, ""};
-	json_t *list = NULL;
-	int json_stdout = cc_cli.json && !strcmp(cc_cli.json, "-");
-	int rc;
+	json_t *list = json_array(), *d;
+	size_t i;
+	int rc = CC_SYSTEM;
 
-	if (cc_cli.json)
-		list = json_array();
-	rc = cc_scanner_list(print_device, list, &err);
-	if (rc == CC_OK && !json_stdout)
-		rc = cc_scanner_list(print_device, NULL, &err);
-	if (rc == CC_OK && list)
-		rc = cc_report_write(list, cc_cli.json, &err);
+	if (!list)
+		return CC_SYSTEM;
+	if (cc_scanner_list(add_device, list, &err)) {
+		rc = cc_cli_fail(&err);
+		goto out;
+	}
+	if (!cc_cli.json || strcmp(cc_cli.json, "-") != 0)
+		json_array_foreach(list, i, d)
+			printf("%s\t%s %s (%s)\n",
+			       json_string_value(json_object_get(d, "name")),
+			       json_string_value(json_object_get(d, "vendor")),
+			       json_string_value(json_object_get(d, "model")),
+			       json_string_value(json_object_get(d, "type")));
+	rc = CC_OK;
+	if (cc_cli.json && cc_report_write(list, cc_cli.json, &err))
+		rc = cc_cli_fail(&err);
+out:
 	json_decref(list);
-	return rc ? cc_cli_fail(&err) : CC_OK;
+	return rc;
 }
 
 static json_t *get2(json_t *o, const char *a, const char *b)

@@ -34,9 +34,40 @@ struct cc_config {
 struct parse_state {
 	struct cc_config *cfg;
 	const char *path;
-	int bad_line;
+	FILE *fp;
+	int line;     /* lines read so far, counted as inih counts them */
+	int bad_line; /* line of the first problem found here, or 0 */
 	char bad[128];
+	int set_on[NKNOWN]; /* line where each key was set in this file */
 };
+
+/* fgets for inih that counts lines, so on_value knows where it is, and
+ * catches lines longer than inih's buffer, which it would split in two. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parse_state *ps = stream;
+	char *s = fgets(str, num, ps->fp);
+	size_t len;
+	int c;
+
+	if (!s)
+		return NULL;
+	ps->line++;
+	len = strlen(s);
+	if (len < (size_t)num - 1 || s[len - 1] == '\n' || ps->bad_line)
+		return s;
+	c = getc(ps->fp); /* more than a line ending left? */
+	if (c == EOF)
+		return s;
+	ungetc(c, ps->fp);
+	if (c != '\n' && c != '\r') {
+		ps->bad_line = ps->line;
+		snprintf(ps->bad, sizeof(ps->bad),
+			 "line too long (at most %d bytes)", num - 1);
+		str[0] = '\0'; /* no value from half a line */
+	}
+	return s;
+}
 
 static int find_key(const char *section, const char *key)
 {
@@ -52,23 +83,33 @@ static int on_value(void *user, const char *section, const char *name,
 {
 	struct parse_state *ps = user;
 	int i = find_key(section, name);
+	char *v, *src;
 
 	if (ps->bad_line)
 		return 0; /* report the first problem only */
-	char *v, *src;
-
 	if (i < 0) {
-		ps->bad_line = 1;
+		ps->bad_line = ps->line;
 		snprintf(ps->bad, sizeof(ps->bad), "unknown key '%s.%s'",
 			 section, name);
 		return 0;
 	}
+	/* Twice in one file is a slip (or an indented line that inih takes
+	 * for a continuation); silently keeping one of them is not right for
+	 * an office's standing facts. */
+	if (ps->set_on[i]) {
+		ps->bad_line = ps->line;
+		snprintf(ps->bad, sizeof(ps->bad),
+			 "'%s.%s' is set again (first on line %d)", section,
+			 name, ps->set_on[i]);
+		return 0;
+	}
+	ps->set_on[i] = ps->line;
 	v = strdup(value);
 	src = strdup(ps->path);
 	if (!v || !src) {
 		free(v);
 		free(src);
-		ps->bad_line = 1;
+		ps->bad_line = ps->line;
 		snprintf(ps->bad, sizeof(ps->bad), "out of memory");
 		return 0;
 	}
@@ -83,25 +124,24 @@ static int on_value(void *user, const char *section, const char *name,
 static int read_file(struct cc_config *cfg, const char *path, int must_exist,
 		     struct cc_error *err)
 {
-	struct parse_state ps = {cfg, path, 0, ""};
-	FILE *fp = fopen(path, "r");
+	struct parse_state ps = {cfg, path, fopen(path, "r"), 0, 0, "", {0}};
 	int rc;
 
-	if (!fp) {
+	if (!ps.fp) {
 		if (errno == ENOENT && !must_exist)
 			return CC_OK;
 		return cc_error_set(err, CC_SYSTEM,
 				    "cannot read configuration '%s': %s", path,
 				    strerror(errno));
 	}
-	rc = ini_parse_file(fp, on_value, &ps);
-	fclose(fp);
-	if (rc == 0)
+	rc = ini_parse_stream(read_line, &ps, on_value, &ps);
+	fclose(ps.fp);
+	if (rc == 0 && !ps.bad_line)
 		return CC_OK;
 	/* inih reports the line of the first error, ours or its own. */
-	if (ps.bad_line)
-		return cc_error_set(err, CC_SYSTEM, "%s:%d: %s", path, rc,
-				    ps.bad);
+	if (ps.bad_line && (rc == 0 || ps.bad_line <= rc))
+		return cc_error_set(err, CC_SYSTEM, "%s:%d: %s", path,
+				    ps.bad_line, ps.bad);
 	return cc_error_set(err, CC_SYSTEM, "%s:%d: syntax error", path, rc);
 }
 

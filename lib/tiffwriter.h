@@ -3,8 +3,10 @@
  * or 24-bit RGB with Deflate, or 1-bit with CCITT G4; resolution tags always
  * set; nothing lossy. Each page's SHA-256 is taken over its raw samples as
  * stored (row by row; gray 1 byte a pixel, RGB 3, bilevel 8 pixels a byte,
- * most significant bit first, 1 = black, rows padded to a byte), so anyone
- * can recompute it from the TIFF with libtiff's TIFFReadScanline.
+ * most significant bit first, 1 = black, rows padded to a byte with 0
+ * bits), so anyone can recompute it from the TIFF with libtiff's
+ * TIFFReadScanline. libtiff's G4 decoder leaves the pad bits of a row's
+ * last byte as they were in the caller's buffer: clear them before hashing.
  */
 #ifndef CC_TIFFWRITER_H
 #define CC_TIFFWRITER_H

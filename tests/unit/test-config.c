@@ -18,14 +18,14 @@
 
 #include "config.h"
 
-static const char *const env_names[] = { "CERTCOPY_CONF", "XDG_CONFIG_HOME",
-					 "HOME" };
+static const char *const env_names[] = {"CERTCOPY_CONF", "XDG_CONFIG_HOME",
+					"HOME"};
 #define NENV (sizeof(env_names) / sizeof(env_names[0]))
 
 struct scratch {
 	char dir[4096];
 	char path[4200];
-	char *env[NENV];	/* saved, restored by teardown */
+	char *env[NENV]; /* saved, restored by teardown */
 };
 
 static int rm_entry(const char *path, const struct stat *st, int flag,
@@ -98,7 +98,7 @@ static const char *put(struct scratch *s, const char *name, const char *text)
 static void test_values_and_defaults(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	const char *path = put(s, "a.conf",
 			       "; an office\n"
 			       "[office]\n"
@@ -118,8 +118,7 @@ static void test_values_and_defaults(void **state)
 	assert_string_equal(cc_config_get(cfg, "register", "uri"), "");
 	assert_string_equal(cc_config_source(cfg, "office", "short_name"),
 			    path);
-	assert_string_equal(cc_config_source(cfg, "office", "code"),
-			    "default");
+	assert_string_equal(cc_config_source(cfg, "office", "code"), "default");
 	/* Unknown keys have neither a value nor a source. */
 	assert_null(cc_config_get(cfg, "office", "colour"));
 	assert_null(cc_config_source(cfg, "nosuch", "name"));
@@ -128,7 +127,7 @@ static void test_values_and_defaults(void **state)
 
 static void test_no_file_gives_defaults(void **state)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_config *cfg = cc_config_load_file(NULL, &err);
 
 	(void)state;
@@ -145,22 +144,57 @@ static void test_no_file_gives_defaults(void **state)
 	cc_config_free(NULL);
 }
 
-static void test_later_value_wins(void **state)
+static void test_key_twice_in_a_file(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
-	struct cc_config *cfg = cc_config_load_file(
-		put(s, "a.conf", "[office]\ncode = A\ncode = B\n"), &err);
+	struct cc_error err = {0, ""};
+	char where[4300];
+	const char *path = put(s, "a.conf", "[office]\ncode = A\ncode = B\n");
 
-	assert_non_null(cfg);
-	assert_string_equal(cc_config_get(cfg, "office", "code"), "B");
-	cc_config_free(cfg);
+	snprintf(where, sizeof(where), "%s:3:", path);
+	assert_null(cc_config_load_file(path, &err));
+	assert_int_equal(err.code, CC_SYSTEM);
+	assert_non_null(strstr(err.msg, where));
+	assert_non_null(strstr(err.msg, "first on line 2"));
+
+	/* An indented line is a continuation to inih: not a silent
+	 * replacement of the value. */
+	path = put(s, "b.conf", "[office]\nname = A\n  continued\n");
+	assert_null(cc_config_load_file(path, &err));
+	assert_int_equal(err.code, CC_SYSTEM);
+}
+
+static void test_first_error_line_and_long_lines(void **state)
+{
+	struct scratch *s = *state;
+	struct cc_error err = {0, ""};
+	char where[4300], text[400];
+	const char *path = put(s, "c.conf",
+			       "[office]\n"
+			       "no equals sign here\n"
+			       "code = X\n"
+			       "colour = blue\n");
+
+	snprintf(where, sizeof(where), "%s:2: syntax error", path);
+	assert_null(cc_config_load_file(path, &err));
+	assert_non_null(strstr(err.msg, where));
+
+	/* A long Vietnamese office name is one line, not two. */
+	memset(text, 0, sizeof(text));
+	memcpy(text, "[office]\nname = ", 16);
+	memset(text + 16, 'x', 250);
+	memcpy(text + 266, "\ncode = Y\n", 10);
+	path = put(s, "d.conf", text);
+	snprintf(where, sizeof(where), "%s:2:", path);
+	assert_null(cc_config_load_file(path, &err));
+	assert_non_null(strstr(err.msg, where));
+	assert_non_null(strstr(err.msg, "too long"));
 }
 
 static void test_unknown_key_names_line(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	char where[4300];
 	const char *path = put(s, "bad.conf",
 			       "[office]\n"
@@ -187,7 +221,7 @@ static void test_unknown_key_names_line(void **state)
 static void test_syntax_error(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	char where[4300];
 	const char *path = put(s, "bad.conf",
 			       "[office]\n"
@@ -210,7 +244,7 @@ static void test_syntax_error(void **state)
 static void test_missing_file(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	char quoted[4300];
 
 	snprintf(s->path, sizeof(s->path), "%s/missing.conf", s->dir);
@@ -223,7 +257,7 @@ static void test_missing_file(void **state)
 static void test_load_certcopy_conf_only(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	char xdg[4200], conf[4200];
 	struct cc_config *cfg;
 
@@ -240,15 +274,14 @@ static void test_load_certcopy_conf_only(void **state)
 	assert_string_equal(cc_config_source(cfg, "office", "short_name"),
 			    conf);
 	assert_string_equal(cc_config_get(cfg, "office", "code"), "DEMO01");
-	assert_string_equal(cc_config_source(cfg, "office", "code"),
-			    "default");
+	assert_string_equal(cc_config_source(cfg, "office", "code"), "default");
 	cc_config_free(cfg);
 }
 
 static void test_load_certcopy_conf_missing(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	char quoted[4300];
 
 	snprintf(s->path, sizeof(s->path), "%s/nope.conf", s->dir);
@@ -262,7 +295,7 @@ static void test_load_certcopy_conf_missing(void **state)
 static void test_load_xdg(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	char xdg[4200], file[4200];
 	struct cc_config *cfg;
 
@@ -290,7 +323,7 @@ static void test_load_xdg(void **state)
 static void test_load_home_config(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_config *cfg;
 
 	put(s, ".config/certcopy/certcopy.conf", "[office]\ncode = FROMHOME\n");
@@ -321,7 +354,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_values_and_defaults),
 		T(test_no_file_gives_defaults),
-		T(test_later_value_wins),
+		T(test_key_twice_in_a_file),
+		T(test_first_error_line_and_long_lines),
 		T(test_unknown_key_names_line),
 		T(test_syntax_error),
 		T(test_missing_file),

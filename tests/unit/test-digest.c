@@ -49,7 +49,8 @@ static void test_million_a_streamed(void **state)
 	assert_non_null(ctx);
 	memset(chunk, 'a', sizeof(chunk));
 	for (int i = 0; i < 1000; i++)
-		assert_int_equal(cc_sha256_update(ctx, chunk, sizeof(chunk)), 0);
+		assert_int_equal(cc_sha256_update(ctx, chunk, sizeof(chunk)),
+				 0);
 	assert_int_equal(cc_sha256_final(ctx, md), 0);
 	cc_hex(md, sizeof(md), hex);
 	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
@@ -59,7 +60,7 @@ static void test_million_a_streamed(void **state)
 static void test_pieces_equal_one_shot(void **state)
 {
 	/* Piece sizes around the 64-byte block, and empty updates. */
-	static const size_t sizes[] = { 0, 1, 63, 64, 65, 0, 127, 500, 3 };
+	static const size_t sizes[] = {0, 1, 63, 64, 65, 0, 127, 500, 3};
 	size_t len = 0, off = 0;
 	unsigned char *data, one[CC_SHA256_LEN], streamed[CC_SHA256_LEN];
 	struct cc_sha256 *ctx;
@@ -76,7 +77,8 @@ static void test_pieces_equal_one_shot(void **state)
 	ctx = cc_sha256_new();
 	assert_non_null(ctx);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		assert_int_equal(cc_sha256_update(ctx, data + off, sizes[i]), 0);
+		assert_int_equal(cc_sha256_update(ctx, data + off, sizes[i]),
+				 0);
 		off += sizes[i];
 	}
 	assert_int_equal(cc_sha256_final(ctx, streamed), 0);
@@ -103,8 +105,8 @@ static void test_free_without_final(void **state)
 
 static void test_hex(void **state)
 {
-	static const unsigned char bytes[] = { 0x00, 0x01, 0x7f, 0x80, 0xab,
-					       0xcd, 0xef, 0xff };
+	static const unsigned char bytes[] = {0x00, 0x01, 0x7f, 0x80,
+					      0xab, 0xcd, 0xef, 0xff};
 	char hex[2 * sizeof(bytes) + 2];
 
 	(void)state;

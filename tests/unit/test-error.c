@@ -14,7 +14,7 @@
 
 static void test_set_returns_code_and_formats(void **state)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 
 	(void)state;
 	assert_int_equal(cc_error_set(&err, CC_INPUT, "cannot read '%s': %s",
@@ -64,7 +64,7 @@ static int wrap_vset(struct cc_error *err, int code, const char *fmt, ...)
 
 static void test_vset(void **state)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 
 	(void)state;
 	assert_int_equal(wrap_vset(&err, CC_NO, "page %d of '%s'", 2, "a.pdf"),
@@ -75,7 +75,7 @@ static void test_vset(void **state)
 
 static void test_prefix(void **state)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 
 	(void)state;
 	cc_error_set(&err, CC_INPUT, "not a TIFF file");
@@ -91,7 +91,7 @@ static void test_prefix(void **state)
 
 static void test_prefix_overflow_stays_terminated(void **state)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	char head[300];
 
 	(void)state;
@@ -106,7 +106,7 @@ static void test_prefix_overflow_stays_terminated(void **state)
 
 static void test_clear(void **state)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 
 	(void)state;
 	cc_error_set(&err, CC_SYSTEM, "boom");
@@ -119,8 +119,7 @@ static void test_null_err_allowed(void **state)
 {
 	(void)state;
 	/* Callers that only want the status pass NULL: no crash, same code. */
-	assert_int_equal(cc_error_set(NULL, CC_SYSTEM, "x %s", "y"),
-			 CC_SYSTEM);
+	assert_int_equal(cc_error_set(NULL, CC_SYSTEM, "x %s", "y"), CC_SYSTEM);
 	assert_int_equal(wrap_vset(NULL, CC_INPUT, "%d", 1), CC_INPUT);
 	cc_error_prefix(NULL, "reading '%s'", "x");
 	cc_error_clear(NULL);

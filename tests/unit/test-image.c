@@ -37,7 +37,7 @@ static int first_page(const void *data, size_t len, PIX **pix,
 /* Assert that data fails with CC_INPUT and a message containing what. */
 static void expect_input_error(const void *data, size_t len, const char *what)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_page_info info;
 	PIX *pix;
 
@@ -69,12 +69,14 @@ static PIX *make_gray(int w, int h, int noise)
 	uint32_t seed = 12345;
 
 	assert_non_null(pix);
-	for (int y = 0; y < h; y++)
+	for (int y = 0; y < h; y++) {
 		for (int x = 0; x < w; x++) {
+			l_uint32 v = x < w / 2 ? 40 : 220;
+
 			seed = seed * 1103515245 + 12345;
-			pixSetPixel(pix, x, y,
-				    noise ? seed >> 24 : x < w / 2 ? 40 : 220);
+			pixSetPixel(pix, x, y, noise ? seed >> 24 : v);
 		}
+	}
 	pixSetResolution(pix, 300, 300);
 	return pix;
 }
@@ -83,9 +85,9 @@ static void test_pgm(void **state)
 {
 	static const unsigned char pgm[] = "P5\n# a comment\n3 2\n255\n"
 					   "\x00\x80\xff\x0a\x14\x1e";
-	struct cc_error err = { 0, "" };
-	struct cc_image *img = cc_image_open_mem(pgm, sizeof(pgm) - 1, "a.pgm",
-						 &err);
+	struct cc_error err = {0, ""};
+	struct cc_image *img =
+		cc_image_open_mem(pgm, sizeof(pgm) - 1, "a.pgm", &err);
 	struct cc_page_info info;
 	PIX *pix;
 
@@ -122,7 +124,7 @@ static void test_pgm_maxval_scaling(void **state)
 	static const unsigned char p16[] = "P5 3 1 65535\n"
 					   "\x00\x00\x80\x00\xff\xff";
 	static const unsigned char p4[] = "P5 2 1 15\n\x05\x0f";
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_page_info info;
 	PIX *pix;
 
@@ -152,7 +154,7 @@ static void test_ppm_and_pbm(void **state)
 					   "\x00\x00\xff\x0a\x14\x1e";
 	/* 10 pixels a row, 2 bytes: black at x = 0, 2, 9; then all white. */
 	static const unsigned char pbm[] = "P4\n10 2\n\xa0\x40\x00\x00";
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_page_info info;
 	PIX *pix;
 	int r, g, b;
@@ -190,7 +192,7 @@ static void test_ppm_and_pbm(void **state)
 
 static void test_png(void **state)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_page_info info;
 	l_uint8 *data = NULL;
 	size_t len = 0;
@@ -214,8 +216,8 @@ static void test_png(void **state)
 	/* 16-bit samples scale like those of a 16-bit PGM (no gAMA chunk:
 	 * taken as gamma-encoded, as scanners write them, not linear). */
 	{
-		static const unsigned v16[] = { 0, 16384, 32768, 65535 };
-		static const unsigned v8[] = { 0, 64, 128, 255 };
+		static const unsigned v16[] = {0, 16384, 32768, 65535};
+		static const unsigned v8[] = {0, 64, 128, 255};
 		PIX *p16 = pixCreate(4, 1, 16);
 
 		for (int x = 0; x < 4; x++)
@@ -233,8 +235,8 @@ static void test_png(void **state)
 	/* RGBA: transparency is laid on white paper. */
 	rgba = pixCreate(2, 1, 32);
 	pixSetSpp(rgba, 4);
-	pixSetPixel(rgba, 0, 0, 0xff0000ff);	/* opaque red */
-	pixSetPixel(rgba, 1, 0, 0x00000000);	/* transparent */
+	pixSetPixel(rgba, 0, 0, 0xff0000ff); /* opaque red */
+	pixSetPixel(rgba, 1, 0, 0x00000000); /* transparent */
 	assert_int_equal(pixWriteMem(&data, &len, rgba, IFF_PNG), 0);
 	assert_int_equal(first_page(data, len, &pix, &info, &err), CC_OK);
 	assert_int_equal(info.color, 1);
@@ -251,7 +253,7 @@ static void test_png(void **state)
 
 static void test_jpeg(void **state)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_page_info info;
 	l_uint8 *data = NULL;
 	size_t len = 0;
@@ -273,17 +275,18 @@ static void test_jpeg(void **state)
 
 static void test_tiff_pages(void **state)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_page_info info;
 	struct cc_image *img;
 	l_uint8 *data = NULL;
 	size_t len = 0;
 	PIXA *pixa = pixaCreate(2);
-	PIX *gray = make_gray(40, 30, 0), *bw = pixCreate(20, 10, 1), *pix, *rgb;
+	PIX *gray = make_gray(40, 30, 0), *bw = pixCreate(20, 10, 1), *pix,
+	    *rgb;
 	int r, g, b;
 
 	(void)state;
-	pixSetPixel(bw, 3, 4, 1);	/* one black pixel */
+	pixSetPixel(bw, 3, 4, 1); /* one black pixel */
 	pixSetResolution(bw, 200, 200);
 	pixaAddPix(pixa, gray, L_INSERT);
 	pixaAddPix(pixa, bw, L_INSERT);
@@ -352,13 +355,24 @@ static size_t make_tiff(unsigned char *buf, uint32_t w, uint32_t h,
 			unsigned compression, const unsigned char *strip,
 			uint32_t striplen)
 {
-	static const struct {
+	/* Types: 3 SHORT, 4 LONG, 5 RATIONAL (value: its offset). */
+	const struct {
 		unsigned tag, type;
-	} e[] = { { 256, 4 }, { 257, 4 }, { 258, 3 }, { 259, 3 },
-		  { 262, 3 }, { 273, 4 }, { 277, 3 }, { 278, 4 },
-		  { 279, 4 }, { 282, 5 }, { 283, 5 }, { 296, 3 } };
-	const uint32_t val[] = { w, h, 8, compression, 1, 174, 1, h, striplen,
-				 158, 166, 2 };
+		uint32_t val;
+	} e[] = {
+		{256, 4, w},	       /* ImageWidth */
+		{257, 4, h},	       /* ImageLength */
+		{258, 3, 8},	       /* BitsPerSample */
+		{259, 3, compression}, /* Compression */
+		{262, 3, 1},	       /* Photometric: min-is-black */
+		{273, 4, 174},	       /* StripOffsets */
+		{277, 3, 1},	       /* SamplesPerPixel */
+		{278, 4, h},	       /* RowsPerStrip */
+		{279, 4, striplen},    /* StripByteCounts */
+		{282, 5, 158},	       /* XResolution */
+		{283, 5, 166},	       /* YResolution */
+		{296, 3, 2},	       /* ResolutionUnit: inch */
+	};
 	unsigned char *p = buf + 10;
 
 	memcpy(buf, "II*\0\x08\0\0\0", 8);
@@ -367,9 +381,9 @@ static size_t make_tiff(unsigned char *buf, uint32_t w, uint32_t h,
 		put16(p, e[i].tag);
 		put16(p + 2, e[i].type);
 		put32(p + 4, 1);
-		put32(p + 8, val[i]);
+		put32(p + 8, e[i].val);
 	}
-	put32(p, 0);	/* no next directory */
+	put32(p, 0); /* no next directory */
 	put32(buf + 158, 200);
 	put32(buf + 162, 1);
 	put32(buf + 166, 200);
@@ -381,7 +395,7 @@ static size_t make_tiff(unsigned char *buf, uint32_t w, uint32_t h,
 static void test_tiff_hand_built_and_truncated(void **state)
 {
 	unsigned char strip[64 * 64], buf[174 + sizeof(strip)];
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_page_info info;
 	size_t len;
 	PIX *pix;
@@ -402,8 +416,8 @@ static void test_tiff_hand_built_and_truncated(void **state)
 		PIX *src = make_gray(64, 64, 1);
 		l_uint8 *data = NULL;
 
-		assert_int_equal(pixWriteMemTiff(&data, &len, src,
-						 IFF_TIFF_ZIP), 0);
+		assert_int_equal(
+			pixWriteMemTiff(&data, &len, src, IFF_TIFF_ZIP), 0);
 		expect_input_error(data, len / 2, NULL);
 		lept_free(data);
 		pixDestroy(&src);
@@ -423,38 +437,38 @@ static uint32_t crc32_of(const unsigned char *p, size_t n)
 	return c ^ 0xffffffffu;
 }
 
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
 static unsigned char *png_chunk(unsigned char *p, const char *type,
 				const unsigned char *data, uint32_t len)
 {
-	uint32_t crc;
-
-	p[0] = (unsigned char)(len >> 24);
-	p[1] = (unsigned char)(len >> 16);
-	p[2] = (unsigned char)(len >> 8);
-	p[3] = (unsigned char)len;
+	put_be32(p, len);
 	memcpy(p + 4, type, 4);
 	if (len)
 		memcpy(p + 8, data, len);
-	crc = crc32_of(p + 4, 4 + (size_t)len);
-	p[8 + len] = (unsigned char)(crc >> 24);
-	p[9 + len] = (unsigned char)(crc >> 16);
-	p[10 + len] = (unsigned char)(crc >> 8);
-	p[11 + len] = (unsigned char)crc;
+	put_be32(p + 8 + len, crc32_of(p + 4, 4 + (size_t)len));
 	return p + 12 + len;
 }
 
 static void test_too_large_headers(void **state)
 {
-	/* 100000 x 100000, 8-bit gray, no interlace. */
-	static const unsigned char ihdr[13] = { 0, 1, 0x86, 0xa0, 0, 1, 0x86,
-						0xa0, 8, 0, 0, 0, 0 };
-	static const unsigned char idat[] = { 0x78, 0x9c, 0x03, 0x00 };
+	static const unsigned char idat[] = {0x78, 0x9c, 0x03, 0x00};
 	static const char pnm_huge[] = "P5 100000 100000 255\n\x00\x00\x00";
 	static const char pnm_wide[] = "P5 40000 1 255\n\x00\x00\x00";
 	static const char pnm_area[] = "P6 20000 20000 255\n\x00\x00\x00";
-	unsigned char png[128], tif[200], *p;
+	unsigned char ihdr[13] = {0}, png[128], tif[200], *p;
 
 	(void)state;
+	/* 100000 x 100000, 8-bit gray, no interlace. */
+	put_be32(ihdr, 100000);
+	put_be32(ihdr + 4, 100000);
+	ihdr[8] = 8;
 	expect_input_error(pnm_huge, sizeof(pnm_huge) - 1, "too large");
 	expect_input_error(pnm_wide, sizeof(pnm_wide) - 1, "too large");
 	expect_input_error(pnm_area, sizeof(pnm_area) - 1, "too large");
@@ -466,9 +480,9 @@ static void test_too_large_headers(void **state)
 	expect_input_error(png, (size_t)(p - png), "too large");
 
 	/* Deflate, so that libtiff does not cut the one strip into many. */
-	expect_input_error(tif, make_tiff(tif, 100000, 100000, 8, idat,
-					  sizeof(idat)),
-			   "too large");
+	expect_input_error(
+		tif, make_tiff(tif, 100000, 100000, 8, idat, sizeof(idat)),
+		"too large");
 }
 
 static void test_truncated_png_and_jpeg(void **state)
@@ -491,7 +505,7 @@ static void test_truncated_png_and_jpeg(void **state)
 
 static void test_bad_input(void **state)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 
 	(void)state;
 	assert_null(cc_image_open_mem("", 0, "t.img", &err));
@@ -516,7 +530,7 @@ static void test_open_file(void **state)
 {
 	static const char pgm[] = "P5 1 1 255\n\x7f";
 	const char *tmp = getenv("TMPDIR");
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_page_info info;
 	struct cc_image *img;
 	char dir[4096], path[4200], quoted[4300];
@@ -565,6 +579,6 @@ int main(void)
 		cmocka_unit_test(test_open_file),
 	};
 
-	setMsgSeverity(L_SEVERITY_NONE);	/* Leptonica stays quiet */
+	setMsgSeverity(L_SEVERITY_NONE); /* Leptonica stays quiet */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,7 +22,7 @@
 
 struct scratch {
 	char dir[4096];
-	char path[4200];	/* scratch for joined names */
+	char path[4200]; /* scratch for joined names */
 };
 
 static int rm_entry(const char *path, const struct stat *st, int flag,
@@ -110,7 +110,7 @@ static void read_file(const char *path, char *buf, size_t size)
 static void test_commit_creates_target(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_output *out;
 	char target[4200], buf[64];
 	FILE *fp;
@@ -137,21 +137,21 @@ static void test_commit_creates_target(void **state)
 static void test_abort_leaves_nothing(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
-	struct cc_output *out = cc_output_open(in_dir(s, "out.txt"), 0666,
-					       &err);
+	struct cc_error err = {0, ""};
+	struct cc_output *out =
+		cc_output_open(in_dir(s, "out.txt"), 0666, &err);
 
 	assert_non_null(out);
 	fputs("partial", cc_output_stream(out, &err));
 	cc_output_abort(out);
 	assert_int_equal(count_entries(s->dir, NULL), 0);
-	cc_output_abort(NULL);	/* allowed, like free(NULL) */
+	cc_output_abort(NULL); /* allowed, like free(NULL) */
 }
 
 static void test_existing_target_kept_on_abort(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	struct cc_output *out;
 	char target[4200], buf[64];
 
@@ -178,7 +178,7 @@ static void test_existing_target_kept_on_abort(void **state)
 static void test_directory_is_usage_error(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	char slash[4200];
 
 	assert_null(cc_output_open(s->dir, 0666, &err));
@@ -196,7 +196,7 @@ static void test_directory_is_usage_error(void **state)
 static void test_missing_directory_is_system_error(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	char quoted[4300];
 
 	in_dir(s, "no/such/out.pdf");
@@ -210,7 +210,7 @@ static void test_missing_directory_is_system_error(void **state)
 static void test_mode_follows_umask(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	mode_t old = umask(022);
 	struct cc_output *out;
 	struct stat st;
@@ -241,7 +241,7 @@ static void test_same_file(void **state)
 	snprintf(sym_a, sizeof(sym_a), "%s", in_dir(s, "sym-a"));
 	snprintf(dot_a, sizeof(dot_a), "%s/./a", s->dir);
 	write_file(a, "a");
-	write_file(b, "a");	/* same contents, different file */
+	write_file(b, "a"); /* same contents, different file */
 	assert_int_equal(link(a, link_a), 0);
 	assert_int_equal(symlink(a, sym_a), 0);
 
@@ -251,8 +251,8 @@ static void test_same_file(void **state)
 	assert_int_equal(cc_same_file(sym_a, a), 1);
 	assert_int_equal(cc_same_file(a, b), 0);
 	assert_int_equal(cc_same_file(a, in_dir(s, "missing")), 0);
-	assert_int_equal(cc_same_file(in_dir(s, "missing"),
-				      in_dir(s, "missing")), 0);
+	assert_int_equal(
+		cc_same_file(in_dir(s, "missing"), in_dir(s, "missing")), 0);
 	assert_int_equal(cc_same_file(NULL, a), 0);
 	assert_int_equal(cc_same_file(a, NULL), 0);
 }
@@ -277,7 +277,7 @@ static size_t stdout_child(struct scratch *s, const char *path,
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct cc_error err = { 0, "" };
+		struct cc_error err = {0, ""};
 		struct cc_output *out;
 		FILE *fp;
 

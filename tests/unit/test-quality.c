@@ -19,7 +19,7 @@
 #include "quality.h"
 
 #define DPI 300
-#define W 1748	/* A5 at 300 dpi */
+#define W 1748 /* A5 at 300 dpi */
 #define H 2480
 #define PAPER 235
 #define MARGIN 150
@@ -40,8 +40,8 @@ static PIX *text_page(int cut)
 			x += 20 + 6 + (int)(seed >> 28) % 3 * 8;
 		}
 		if (cut && line % 3 == 0)
-			pixRasterop(p, W - MARGIN, y, MARGIN, 30, PIX_CLR,
-				    NULL, 0, 0);
+			pixRasterop(p, W - MARGIN, y, MARGIN, 30, PIX_CLR, NULL,
+				    0, 0);
 	}
 	pixSetResolution(p, DPI, DPI);
 	return p;
@@ -49,7 +49,7 @@ static PIX *text_page(int cut)
 
 static void measure(PIX *p, struct cc_quality *q)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 
 	assert_int_equal(cc_quality_measure(p, DPI, q, &err), CC_OK);
 }
@@ -66,11 +66,11 @@ static void expect_reason(PIX *p, const char *what)
 
 static void test_histogram_quantile(void **state)
 {
-	unsigned long hist[256] = { 0 };
+	unsigned long hist[256] = {0};
 	PIX *p = pixCreate(10, 10, 8);
 
 	(void)state;
-	assert_int_equal(cc_hist_quantile(hist, 0.5), 0);	/* empty */
+	assert_int_equal(cc_hist_quantile(hist, 0.5), 0); /* empty */
 	hist[10] = 10;
 	hist[200] = 90;
 	assert_int_equal(cc_hist_quantile(hist, 0.05), 10);
@@ -83,7 +83,7 @@ static void test_histogram_quantile(void **state)
 	cc_gray_histogram(p, 1, hist);
 	assert_int_equal(hist[100], 99);
 	assert_int_equal(hist[7], 1);
-	cc_gray_histogram(p, 2, hist);	/* rows and columns 0, 2, .. 8 */
+	cc_gray_histogram(p, 2, hist); /* rows and columns 0, 2, .. 8 */
 	assert_int_equal(hist[100] + hist[7], 25);
 	assert_int_equal(hist[7], 1);
 	pixDestroy(&p);
@@ -172,7 +172,7 @@ static void test_frame_line_is_not_cut_off(void **state)
 static void cleanup(PIX *in, const struct cc_cleanup_opts *o, PIX **out,
 		    PIX **gray, struct cc_cleanup_info *info)
 {
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 
 	assert_int_equal(cc_cleanup_page(in, DPI, o, out, gray, info, &err),
 			 CC_OK);
@@ -183,7 +183,7 @@ static void cleanup(PIX *in, const struct cc_cleanup_opts *o, PIX **out,
 
 static void test_deskew(void **state)
 {
-	static const struct cc_cleanup_opts o = { .deskew = 1 };
+	static const struct cc_cleanup_opts o = {.deskew = 1};
 	PIX *p = text_page(0), *r, *out, *gray, *out2, *gray2;
 	struct cc_cleanup_info info;
 
@@ -212,7 +212,7 @@ static void test_deskew(void **state)
 
 static void test_crop_dark_border(void **state)
 {
-	static const struct cc_cleanup_opts o = { .crop = 1 };
+	static const struct cc_cleanup_opts o = {.crop = 1};
 	PIX *p = text_page(0), *b = pixAddBorder(p, 60, 30), *out, *gray;
 	struct cc_cleanup_info info;
 
@@ -271,8 +271,7 @@ static void test_no_options_keeps_page(void **state)
 
 static void test_binarize(void **state)
 {
-	static const struct cc_cleanup_opts o = { .normalize = 1,
-						  .binarize = 1 };
+	static const struct cc_cleanup_opts o = {.normalize = 1, .binarize = 1};
 	PIX *p = text_page(0), *out, *gray;
 	struct cc_cleanup_info info;
 	l_uint32 v;
@@ -280,9 +279,9 @@ static void test_binarize(void **state)
 	(void)state;
 	cleanup(p, &o, &out, &gray, &info);
 	assert_int_equal(pixGetDepth(out), 1);
-	pixGetPixel(out, MARGIN + 5, 210, &v);	/* inside the first box */
+	pixGetPixel(out, MARGIN + 5, 210, &v); /* inside the first box */
 	assert_int_equal(v, 1);
-	pixGetPixel(out, 20, 20, &v);		/* paper */
+	pixGetPixel(out, 20, 20, &v); /* paper */
 	assert_int_equal(v, 0);
 	pixDestroy(&out);
 	pixDestroy(&gray);

@@ -141,12 +141,16 @@ static void check_page(TIFF *tif, PIX *pix, int dpi,
 	assert_true(TIFFGetField(tif, TIFFTAG_PHOTOMETRIC, &photo));
 	assert_true(TIFFGetFieldDefaulted(tif, TIFFTAG_BITSPERSAMPLE, &bps));
 	assert_true(TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLESPERPIXEL, &spp));
-	assert_int_equal(comp, depth == 1 ? COMPRESSION_CCITTFAX4 :
-					    COMPRESSION_ADOBE_DEFLATE);
-	assert_int_equal(photo, depth == 1 ? PHOTOMETRIC_MINISWHITE :
-				depth == 8 ? PHOTOMETRIC_MINISBLACK :
-					     PHOTOMETRIC_RGB);
-	assert_int_equal(bps, depth == 1 ? 1 : 8);
+	if (depth == 1) {
+		assert_int_equal(comp, COMPRESSION_CCITTFAX4);
+		assert_int_equal(photo, PHOTOMETRIC_MINISWHITE);
+		assert_int_equal(bps, 1);
+	} else {
+		assert_int_equal(comp, COMPRESSION_ADOBE_DEFLATE);
+		assert_int_equal(photo, depth == 8 ? PHOTOMETRIC_MINISBLACK
+						   : PHOTOMETRIC_RGB);
+		assert_int_equal(bps, 8);
+	}
 	assert_int_equal(spp, depth == 32 ? 3 : 1);
 	assert_true(TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres));
 	assert_true(TIFFGetField(tif, TIFFTAG_YRESOLUTION, &yres));
@@ -155,8 +159,8 @@ static void check_page(TIFF *tif, PIX *pix, int dpi,
 	assert_int_equal(unit, RESUNIT_INCH);
 
 	rowbytes = TIFFScanlineSize(tif);
-	assert_int_equal(rowbytes, depth == 1 ? (w + 7) / 8 :
-					       w * (depth == 8 ? 1 : 3));
+	assert_int_equal(rowbytes,
+			 depth == 1 ? (w + 7) / 8 : w * (depth == 8 ? 1 : 3));
 	assert_non_null(md);
 	for (uint32_t y = 0; y < h; y++) {
 		/* libtiff's G4 decoder leaves the pad bits after the last
@@ -168,7 +172,8 @@ static void check_page(TIFF *tif, PIX *pix, int dpi,
 			row[w / 8] &= (unsigned char)(0xff << (8 - w % 8));
 		expected_row(pix, (int)y, want);
 		assert_memory_equal(row, want, (size_t)rowbytes);
-		assert_int_equal(cc_sha256_update(md, row, (size_t)rowbytes), 0);
+		assert_int_equal(cc_sha256_update(md, row, (size_t)rowbytes),
+				 0);
 	}
 	assert_int_equal(cc_sha256_final(md, got_sha), 0);
 	assert_memory_equal(got_sha, sha, CC_SHA256_LEN);
@@ -176,21 +181,20 @@ static void check_page(TIFF *tif, PIX *pix, int dpi,
 
 static void test_three_pages_read_back(void **state)
 {
-	static const int depth[3] = { 8, 32, 1 }, dpi[3] = { 300, 150, 600 };
+	static const int depth[3] = {8, 32, 1}, dpi[3] = {300, 150, 600};
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	unsigned char sha[3][CC_SHA256_LEN];
 	PIX *pix[3];
-	struct cc_tiff_writer *w = cc_tiff_writer_open(s->fd, "scan.tif",
-						       &err);
+	struct cc_tiff_writer *w = cc_tiff_writer_open(s->fd, "scan.tif", &err);
 	TIFF *tif;
 
 	assert_non_null(w);
 	for (int i = 0; i < 3; i++) {
 		pix[i] = make_page(depth[i]);
-		assert_int_equal(cc_tiff_writer_add(w, pix[i], dpi[i], sha[i],
-						    &err),
-				 CC_OK);
+		assert_int_equal(
+			cc_tiff_writer_add(w, pix[i], dpi[i], sha[i], &err),
+			CC_OK);
 	}
 	assert_int_equal(cc_tiff_writer_close(w, &err), CC_OK);
 	/* The descriptor is still the caller's. */
@@ -211,11 +215,10 @@ static void test_three_pages_read_back(void **state)
 static void test_same_pixels_same_digest(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	unsigned char a[CC_SHA256_LEN], b[CC_SHA256_LEN], c[CC_SHA256_LEN];
 	PIX *pix = make_page(8);
-	struct cc_tiff_writer *w = cc_tiff_writer_open(s->fd, "scan.tif",
-						       &err);
+	struct cc_tiff_writer *w = cc_tiff_writer_open(s->fd, "scan.tif", &err);
 
 	assert_non_null(w);
 	/* The digest is of the pixels, not of the resolution or position. */
@@ -232,15 +235,13 @@ static void test_same_pixels_same_digest(void **state)
 static void test_unsupported_depth(void **state)
 {
 	struct scratch *s = *state;
-	struct cc_error err = { 0, "" };
+	struct cc_error err = {0, ""};
 	unsigned char sha[CC_SHA256_LEN];
 	PIX *pix = pixCreate(10, 10, 16);
-	struct cc_tiff_writer *w = cc_tiff_writer_open(s->fd, "scan.tif",
-						       &err);
+	struct cc_tiff_writer *w = cc_tiff_writer_open(s->fd, "scan.tif", &err);
 
 	assert_non_null(w);
-	assert_int_equal(cc_tiff_writer_add(w, pix, 300, sha, &err),
-			 CC_SYSTEM);
+	assert_int_equal(cc_tiff_writer_add(w, pix, 300, sha, &err), CC_SYSTEM);
 	assert_non_null(strstr(err.msg, "'scan.tif'"));
 	assert_non_null(strstr(err.msg, "depth 16"));
 	cc_tiff_writer_abort(w);
