@@ -55,7 +55,7 @@ static void on_fatal_signal(int sig)
 
 void cc_output_handle_signals(void)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -65,6 +65,9 @@ void cc_output_handle_signals(void)
 		sigaddset(&sa.sa_mask, sigs[i]);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
+	/* A closed pipe is an error on write (EPIPE), reported like any other;
+	 * SANE backends that feed frames through a pipe rely on that too. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static int make_temp_for(struct cc_output *out, const char *path,

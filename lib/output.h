@@ -29,8 +29,9 @@ int cc_output_commit(struct cc_output *out, struct cc_error *err);
 /* Remove the temporary file and free out; NULL is allowed. */
 void cc_output_abort(struct cc_output *out);
 
-/* Remove pending temporary files when SIGINT, SIGTERM, SIGHUP or SIGPIPE
- * arrives, then die of that signal. Commands call this once at start. */
+/* Remove pending temporary files when SIGINT, SIGTERM or SIGHUP arrives,
+ * then die of that signal; ignore SIGPIPE, so that writing to a closed pipe
+ * is an ordinary error. Commands call this once at start. */
 void cc_output_handle_signals(void);
 
 /* 1 when a and b name the same existing file (e.g. -o pointing at an input). */
