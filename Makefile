@@ -6,7 +6,9 @@ MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/certcopy
 
 CC ?= cc
-PKGS := lept libtiff-4 libpng libjpeg popt jansson openssl inih sane-backends
+PKGS := lept libtiff-4 libpng libjpeg popt jansson openssl inih sane-backends \
+	zlib lcms2 \
+	tesseract zbar
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings
 ifdef WERROR
@@ -19,14 +21,15 @@ override CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAGS) \
 	-DCC_VERSION='"$(VERSION)"' -Ilib $(shell pkg-config --cflags $(PKGS)) \
 	-MMD -MP $(CFLAGS)
 override LDFLAGS += $(SANFLAGS)
-LIBS := $(shell pkg-config --libs $(PKGS)) -lm
+# libunistring has no pkg-config file; libgomp is Tesseract's OpenMP runtime.
+LIBS := $(shell pkg-config --libs $(PKGS)) -lunistring -lgomp -lpthread -lm
 
 # Builds with different flags live apart, so switching never mixes objects.
 B := build/$(if $(SANITIZE),san,opt)
 
 MODULES := error output digest report config cli image tiffwriter quality \
-	cleanup scanner scan
-TOOLS := cc-scan
+	cleanup scanner scan pdfwrite ocr ocrdoc mrz idqr date recognize
+TOOLS := cc-scan cc-ocr
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 

@@ -1,0 +1,158 @@
+#!/bin/bash
+# cc-ocr: searchable PDF checked by poppler, qpdf and mupdf; recognition of
+# the sample documents against their ground truth; validity checks; bad input.
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+S="$TESTDATA/samples"
+
+# similarity A B: how alike two texts are (0..1), white space folded.
+similarity() {
+	$PY - "$1" "$2" <<-'PYEOF'
+	import difflib, sys
+	a, b = (" ".join(open(f, encoding="utf-8").read().split()) for f in sys.argv[1:])
+	print("%.3f" % difflib.SequenceMatcher(None, a, b, autojunk=False).ratio())
+	PYEOF
+}
+
+truth_text() {
+	jq -r '.text[]' "$1"
+}
+
+test_case 'an ID card back: valid, its MRZ read, a searchable PDF'
+need pdftotext qpdf pdfinfo pdfimages jq
+expect_success cc-scan --mode color -o "$T/back.tiff" "$S/idcard-back.png"
+expect_success cc-ocr "$T/back.tiff" -o "$T/back.pdf" --json "$T/back.json" \
+	--require-valid --date 2026-11-28
+assert_jq "$T/back.json" '.valid and .document.pages[0].type == "id-back"'
+assert_jq "$T/back.json" "[.document.pages[0].mrz[]] == $(jq -c .mrz "$S/idcard-back.json")" \
+	"MRZ lines exactly right"
+assert_jq "$T/back.json" '.document.mrz.valid and .document.mrz.date_of_birth == "1990-03-15"
+	and .document.mrz.optional_data == "001190012345"'
+assert_jq "$T/back.json" '[.checks[] | select(.name | startswith("MRZ check digit"))] | length == 4
+	and all(.result == "pass")'
+qpdf --check "$T/back.pdf" >"$T/qpdf" 2>&1 || fail "qpdf --check failed: $(cat "$T/qpdf")"
+grep -q 'No syntax or stream encoding errors found' "$T/qpdf" || fail "qpdf: $(cat "$T/qpdf")"
+pdftotext "$T/back.pdf" "$T/back.txt" || fail "pdftotext failed"
+grep -q 'Đặc điểm nhân dạng' "$T/back.txt" || fail "no Vietnamese text in the PDF: $(head -3 "$T/back.txt")"
+assert_eq "$(pdfinfo "$T/back.pdf" | sed -n 's/^Pages: *//p')" 1 "page count"
+pdfimages -list "$T/back.pdf" | awk 'NR > 2 { print $4, $5, $6, $9 }' >"$T/imgs"
+assert_eq "$(cat "$T/imgs")" "1011 638 rgb image" "image: width height colour type"
+pdfimages -list "$T/back.pdf" | grep -q jpeg && fail "a JPEG image in the PDF"
+
+test_case 'a wrong MRZ check digit makes --require-valid fail, naming it'
+need jq
+expect_failure 1 cc-ocr "$S/idcard-back-bad-check.png" -o "$T/bad.pdf" \
+	--json "$T/bad.json" --require-valid --date 2026-11-28
+assert_stderr '^cc-ocr: check failed: MRZ check digit: date of birth: reads .5., computed .2.'
+assert_no_file "$T/bad.pdf"
+assert_no_temp "$T"
+assert_jq "$T/bad.json" '(.valid | not) and (.problems | length) >= 1'
+# Without --require-valid the PDF is made and the problem reported.
+expect_success cc-ocr "$S/idcard-back-bad-check.png" -o "$T/bad.pdf" --date 2026-11-28
+assert_stderr 'check failed: MRZ check digit: date of birth'
+assert_file "$T/bad.pdf"
+
+test_case 'an ID card front: printed fields, QR code, checks'
+need jq
+expect_success cc-ocr "$S/idcard-front.png" -o "$T/front.pdf" --json "$T/front.json" \
+	--require-valid --date 2026-11-28
+assert_jq "$T/front.json" '.document.pages[0].type == "id-front"'
+for k in id_number date_of_birth date_of_expiry sex; do
+	assert_jq "$T/front.json" ".document.fields.$k == $(jq ".fields.$k" "$S/idcard-front.json")" \
+		"field $k"
+done
+assert_jq "$T/front.json" ".document.pages[0].qr == $(jq .qr_payload "$S/idcard-front.json")"
+assert_jq "$T/front.json" '[.checks[] | select(.name | startswith("QR vs printed"))] |
+	length == 4 and all(.result == "pass")'
+
+test_case 'front and back together are one ID card, cross-checked'
+need jq
+expect_success cc-scan --mode color -o "$T/card.tiff" "$S/idcard-front.png" "$S/idcard-back.png"
+expect_success cc-ocr "$T/card.tiff" -o "$T/card.pdf" --json "$T/card.json" \
+	--require-valid --date 2026-11-28
+assert_jq "$T/card.json" '.document.type == "id-card" and .valid'
+assert_jq "$T/card.json" '[.checks[] | select(.name | startswith("QR vs MRZ"))] |
+	length == 2 and all(.result == "pass")'
+assert_jq "$T/card.json" '[.checks[] | select(.name == "MRZ vs printed: date of birth")][0].result == "pass"'
+
+test_case 'an expired card fails the expiry check'
+need jq
+expect_failure 1 cc-ocr "$S/idcard-back.png" -o "$T/exp.pdf" --json "$T/exp.json" \
+	--require-valid --date 2031-01-01
+assert_stderr 'check failed: not expired: expired on 2030-03-15'
+assert_no_file "$T/exp.pdf"
+
+test_case 'a birth certificate is recognised and its text is right'
+need_samples
+need pdftotext jq
+expect_success cc-scan -o "$T/bc.tiff" "$SAMPLES/birth-cert-skew.png"
+expect_success cc-ocr "$T/bc.tiff" -o "$T/bc.pdf" --json "$T/bc.json" --text "$T/bc.txt"
+assert_jq "$T/bc.json" '.document.type == "birth-certificate" and .valid'
+truth_text "$SAMPLES/birth-cert.json" >"$T/truth.txt"
+sim=$(similarity "$T/truth.txt" "$T/bc.txt")
+awk -v s="$sim" 'BEGIN { exit !(s >= 0.90) }' || fail "text similarity $sim < 0.90"
+pdftotext "$T/bc.pdf" "$T/bc-pdf.txt"
+sim=$(similarity "$T/truth.txt" "$T/bc-pdf.txt")
+awk -v s="$sim" 'BEGIN { exit !(s >= 0.90) }' || fail "PDF text similarity $sim < 0.90"
+grep -q 'GIẤY KHAI SINH\|Họ, chữ đệm, tên' "$T/bc-pdf.txt" || fail "diacritics lost"
+
+test_case 'the PDF: page size from the resolution, metadata, no lossy images'
+need pdfinfo pdfimages qpdf
+expect_success cc-scan -o "$T/two.tiff" "$S/birth-cert.png" "$S/diploma.png"
+expect_success cc-ocr "$T/two.tiff" -o "$T/two.pdf" --device 'test scanner'
+pdfinfo "$T/two.pdf" >"$T/info"
+grep -q '^Pages: *2$' "$T/info" || fail "not 2 pages"
+grep -q '^Page size: *595.2 x 841.9' "$T/info" || fail "page 1 not A4: $(grep 'Page size' "$T/info")"
+pdfimages -list "$T/two.pdf" | awk 'NR > 2 { print $4, $5, $6, $9 }' >"$T/imgs"
+assert_eq "$(head -1 "$T/imgs")" "2480 3508 gray image" "page 1 image"
+grep -q 'pdfaid:part' "$T/two.pdf" || fail "no PDF/A identification in the XMP"
+qpdf --show-npages "$T/two.pdf" >/dev/null || fail "qpdf cannot read it"
+$PY - "$T/two.pdf" <<-'PYEOF' || fail "metadata does not record the conversion"
+import re, sys
+data = open(sys.argv[1], "rb").read()
+xmp = data[data.index(b"<x:xmpmeta"):data.index(b"</x:xmpmeta>")].decode("utf-8")
+assert "test scanner" in xmp and "(demo)" in xmp and "paper" in xmp.lower(), xmp
+PYEOF
+
+test_case 'bad input: not an image, truncated, several files; exit status and no output'
+need_samples
+echo "not an image" >"$T/x.tiff"
+expect_failure 3 cc-ocr "$T/x.tiff" -o "$T/x.pdf"
+assert_stderr "^cc-ocr: cannot read '$T/x.tiff': not a TIFF"
+cc-scan -o "$T/good.tiff" "$SAMPLES/birth-cert.png" 2>/dev/null
+head -c 20000 "$T/good.tiff" >"$T/trunc.tiff"
+expect_failure 3 cc-ocr "$T/trunc.tiff" -o "$T/x.pdf"
+assert_no_file "$T/x.pdf"
+assert_no_temp "$T"
+expect_failure 2 cc-ocr "$T/good.tiff" "$T/good.tiff" -o "$T/x.pdf"
+expect_failure 2 cc-ocr --type letter "$T/good.tiff" -o "$T/x.pdf"
+expect_failure 2 cc-ocr --date 2026-13-45 "$T/good.tiff" -o "$T/x.pdf"
+expect_failure 2 cc-ocr --json - "$T/good.tiff"
+expect_failure 4 cc-ocr --lang klingon "$T/good.tiff" -o "$T/x.pdf"
+assert_stderr "cannot load the Tesseract language data 'klingon'"
+assert_no_file "$T/x.pdf"
+
+test_case 'a page without text, a 1x1 image and a missing resolution'
+need jq
+$PY -c "from PIL import Image
+Image.new('L', (1, 1), 255).save('$T/dot.png')
+Image.new('L', (1240, 1754), 250).save('$T/white.png')"
+expect_success cc-ocr "$T/white.png" -o "$T/white.pdf" --json "$T/white.json"
+assert_jq "$T/white.json" '.pages[0].dpi == 300 and .pages[0].dpi_assumed'
+assert_jq "$T/white.json" '[.checks[] | select(.name == "page 1 legible")][0] |
+	.result == "fail" and .detail == "no text recognised"'
+expect_failure 1 cc-ocr "$T/white.png" -o "$T/white2.pdf" --require-valid
+assert_stderr 'page 1 legible: no text recognised'
+expect_failure 3 cc-ocr "$T/dot.png" -o "$T/dot.pdf"
+assert_stderr "^cc-ocr: '$T/dot.png': page 1 is 1 x 1 pixels, too small to be a document$"
+assert_no_file "$T/dot.pdf"
+
+test_case '--type, --text, stdin and several jobs'
+need jq
+expect_success cc-ocr --type generic --jobs 1 --text "$T/g.txt" -o "$T/g.pdf" \
+	--json "$T/g.json" - <"$S/idcard-back.png"
+assert_jq "$T/g.json" '.document.pages[0].type == "generic" and .document.type_given'
+grep -q 'IDVNM' "$T/g.txt" || fail "text file lacks the MRZ"
+
+finish
