@@ -13,7 +13,8 @@
 struct cc_output {
 	int fd;
 	FILE *fp;
-	int to_stdout;
+	int to_stdout;	/* collected, then copied to stdout on commit */
+	int to_special; /* collected, then copied into a device or FIFO */
 	int slot;
 	mode_t mode;
 	char target[PATH_MAX];
@@ -143,6 +144,14 @@ struct cc_output *cc_output_open(const char *path, mode_t mode,
 		cc_error_set(err, CC_USAGE, "'%s' is a directory", path);
 		goto fail;
 	}
+	/* A device or FIFO (/dev/null, /dev/stdout, a pipe) is written
+	 * into, never renamed over: collect the data and copy it on commit. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		out->to_special = 1;
+		if (make_temp_anon(out, err))
+			goto fail;
+		return out;
+	}
 	if (make_temp_for(out, path, err))
 		goto fail;
 	out->slot = pending_add(out->tmp);
@@ -173,7 +182,8 @@ FILE *cc_output_stream(struct cc_output *out, struct cc_error *err)
 	return out->fp;
 }
 
-static int copy_to_stdout(struct cc_output *out, struct cc_error *err)
+/* Copy the collected data to fd (stdout, or the special file). */
+static int copy_out(struct cc_output *out, int fd, struct cc_error *err)
 {
 	char buf[65536];
 	ssize_t n;
@@ -190,14 +200,13 @@ static int copy_to_stdout(struct cc_output *out, struct cc_error *err)
 					    strerror(errno));
 		}
 		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(STDOUT_FILENO, buf + off,
-					  (size_t)(n - off));
+			ssize_t w = write(fd, buf + off, (size_t)(n - off));
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0)
 				return cc_error_set(
-					err, CC_SYSTEM,
-					"cannot write to stdout: %s",
+					err, CC_SYSTEM, "cannot write '%s': %s",
+					out->to_stdout ? "stdout" : out->target,
 					strerror(errno));
 			off += w;
 		}
@@ -226,7 +235,23 @@ int cc_output_commit(struct cc_output *out, struct cc_error *err)
 		goto fail;
 	}
 	if (out->to_stdout) {
-		rc = copy_to_stdout(out, err);
+		rc = copy_out(out, STDOUT_FILENO, err);
+		release(out);
+		return rc;
+	}
+	if (out->to_special) {
+		int fd = open(out->target, O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			rc = cc_error_set(err, CC_SYSTEM,
+					  "cannot open '%s': %s", out->target,
+					  strerror(errno));
+		else
+			rc = copy_out(out, fd, err);
+		if (fd >= 0 && close(fd) != 0 && rc == CC_OK)
+			rc = cc_error_set(err, CC_SYSTEM,
+					  "cannot write '%s': %s", out->target,
+					  strerror(errno));
 		release(out);
 		return rc;
 	}
@@ -253,7 +278,7 @@ void cc_output_abort(struct cc_output *out)
 {
 	if (!out)
 		return;
-	if (!out->to_stdout && out->tmp[0])
+	if (!out->to_stdout && !out->to_special && out->tmp[0])
 		unlink(out->tmp);
 	release(out);
 }

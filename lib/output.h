@@ -4,7 +4,9 @@
  * it is complete; a failure, an abort or a fatal signal removes the temporary
  * file, so no reader ever sees a partial output. "-" (or NULL) means stdout:
  * the data is collected in an unlinked temporary file and copied to stdout on
- * commit, so a failed run writes nothing there either.
+ * commit, so a failed run writes nothing there either. A target that exists
+ * and is not a regular file (/dev/null, a FIFO) is treated the same way:
+ * written into on commit, never renamed over.
  */
 #ifndef CC_OUTPUT_H
 #define CC_OUTPUT_H

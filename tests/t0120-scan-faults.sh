@@ -114,6 +114,17 @@ need_samples
 expect_failure 4 cc-scan -o "$T/no/such/dir/out.tiff" "$SAMPLES/idcard-back.png"
 assert_stderr "^cc-scan: cannot create '$T/no/such/dir/out.tiff': No such file or directory$"
 
+test_case 'a device or FIFO as output is written into, not replaced'
+need_samples
+expect_success cc-scan -o /dev/null "$SAMPLES/idcard-back.png"
+[ -c /dev/null ] || fail "/dev/null is no longer a device"
+mkfifo "$T/pipe"
+cat "$T/pipe" >"$T/from-pipe" &
+expect_success cc-scan -o "$T/pipe" "$SAMPLES/idcard-back.png"
+wait
+[ -p "$T/pipe" ] || fail "the FIFO was replaced"
+assert_eq "$(tiffinfo "$T/from-pipe" 2>/dev/null | grep -c '^TIFF Directory')" 1 "TIFF through the FIFO"
+
 test_case 'usage errors are exit 2'
 need_samples
 expect_failure 2 cc-scan -o "$OUT"

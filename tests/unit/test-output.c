@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,6 +342,50 @@ static void test_stdout_abort_writes_nothing(void **state)
 			 0);
 }
 
+/* A device or FIFO is written into, never renamed over: replacing
+ * /dev/null with a regular file would break the whole machine. */
+static void test_special_files_written_not_replaced(void **state)
+{
+	struct scratch *s = *state;
+	struct cc_error err = {0, ""};
+	struct cc_output *out;
+	struct stat st;
+	char fifo[4200], buf[64];
+	int fd, status = 0;
+	pid_t pid;
+
+	out = cc_output_open("/dev/null", 0666, &err);
+	assert_non_null(out);
+	assert_int_equal(write(cc_output_fd(out), "data", 4), 4);
+	assert_int_equal(cc_output_commit(out, &err), CC_OK);
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(count_entries("/dev", ".null."), 0);
+
+	snprintf(fifo, sizeof(fifo), "%s", in_dir(s, "fifo"));
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct cc_output *o = cc_output_open(fifo, 0666, &err);
+
+		if (!o || write(cc_output_fd(o), "through", 7) != 7 ||
+		    cc_output_commit(o, &err) != CC_OK)
+			_exit(1);
+		_exit(0);
+	}
+	fd = open(fifo, O_RDONLY);
+	assert_true(fd >= 0);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(read(fd, buf, sizeof(buf) - 1), 7);
+	close(fd);
+	assert_string_equal(buf, "through");
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(stat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -354,6 +399,7 @@ int main(void)
 		T(test_same_file),
 		T(test_stdout_commit),
 		T(test_stdout_abort_writes_nothing),
+		T(test_special_files_written_not_replaced),
 	};
 #undef T
 

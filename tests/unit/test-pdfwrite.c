@@ -574,7 +574,7 @@ static void check_pixels(struct scratch *s, const char *pdf, struct page pg[3])
 
 /* Pixels of got that differ from want by more than 2 in a channel, among
  * those whose 3x3 neighbourhood in want is flat: a renderer may blend the
- * edges of shapes, but nothing else. *compared gets how many were looked
+ * edges of shapes (and round the page size), but nothing else. *compared gets how many were looked
  * at. */
 static long flat_differ(PIX *got, PIX *want, long *compared)
 {
@@ -584,8 +584,13 @@ static long flat_differ(PIX *got, PIX *want, long *compared)
 
 	assert_non_null(a);
 	assert_non_null(b);
-	assert_int_equal(pixGetWidth(a), w);
-	assert_int_equal(pixGetHeight(a), h);
+	/* 595.68 pt at 150 dpi may come out 1242 pixels wide, not 1241. */
+	assert_true(abs(pixGetWidth(a) - w) <= 1);
+	assert_true(abs(pixGetHeight(a) - h) <= 1);
+	if (pixGetWidth(a) < w)
+		w = pixGetWidth(a);
+	if (pixGetHeight(a) < h)
+		h = pixGetHeight(a);
 	*compared = 0;
 	for (int y = 1; y < h - 1; y++)
 		for (int x = 1; x < w - 1; x++) {
