@@ -899,7 +899,7 @@ static void put_font(struct cc_pdf_writer *w)
 	else
 		put_flate_stream(w, file, dict, b.data, b.len);
 
-	/* Every CID shows glyph 1, the empty one. */
+	/* Every CID shows glyph 1. */
 	b.len = 0;
 	if (!buf_grow(&b, 0x20000)) {
 		for (size_t i = 0; i < 0x20000; i += 2)
@@ -947,7 +947,7 @@ static unsigned long long put_flate_pixels(struct cc_pdf_writer *w, PIX *pix)
 	const l_uint32 *data = pixGetData(pix);
 	unsigned long long total = 0;
 	z_stream z;
-	int rc = Z_OK;
+	int rc = Z_OK, mode;
 
 	memset(&z, 0, sizeof(z));
 	if (!row || deflateInit(&z, Z_DEFAULT_COMPRESSION) != Z_OK) {
@@ -974,14 +974,14 @@ static unsigned long long put_flate_pixels(struct cc_pdf_writer *w, PIX *pix)
 		}
 		z.next_in = row;
 		z.avail_in = (uInt)rowbytes;
+		mode = y == height - 1 ? Z_FINISH : Z_NO_FLUSH;
 		do {
 			z.next_out = zout;
 			z.avail_out = sizeof(zout);
-			rc = deflate(&z,
-				     y == height - 1 ? Z_FINISH : Z_NO_FLUSH);
+			rc = deflate(&z, mode);
 			put(w, zout, sizeof(zout) - z.avail_out);
 			total += sizeof(zout) - z.avail_out;
-		} while (z.avail_out == 0 && rc == Z_OK);
+		} while (rc == Z_OK && (z.avail_out == 0 || mode == Z_FINISH));
 	}
 	if (!failed(w) && rc != Z_STREAM_END)
 		w->why = "deflate failed";
@@ -1286,10 +1286,14 @@ static int page_text(struct cc_pdf_writer *w, struct buf *c,
 				   num(tz(((double)wd->x1 - wd->x0) * scale,
 					  glyphs * fs * ADVANCE / 1000))
 					   .s);
-			for (size_t j = 0; j < len; j += n)
+			for (size_t j = 0, g = 0; j < len; j += n, g++) {
+				/* PDF/A caps strings at 32767 bytes. */
+				if (g && g % 4096 == 0)
+					buf_puts(c, "> Tj\n<");
 				buf_printf(c, "%04X",
 					   cid_of(w, utf8_next(s + j, len - j,
 							       &n)));
+			}
 			buf_puts(c, "> Tj\n");
 			prev = wd;
 			shown = 1;

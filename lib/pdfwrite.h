@@ -6,10 +6,12 @@
  * Each page is one scanned image at its true size (points = pixels * 72 /
  * dpi), stored losslessly: 8 bpp gray and 32 bpp RGB with Flate, 1 bpp with
  * CCITT G4. Over it lies an invisible text layer (rendering mode 3) in a
- * glyphless TrueType font generated here and embedded, one CID per Unicode
+ * TrueType font without letter shapes, generated here and embedded (every
+ * character shows the same box glyph, never painted), one CID per Unicode
  * character (CID = code point in the BMP; characters beyond it get CIDs from
- * the surrogate block D800-DFFF, which no character uses), with a ToUnicode
- * CMap, so that text extraction, search and copy give the words back.
+ * the surrogate block D800-DFFF, which no character uses; past 2048 of them,
+ * U+FFFD), with a ToUnicode CMap, so that text extraction, search and copy
+ * give the words back.
  *
  * The writer streams: a page's objects are written when the page is added
  * and nothing of its pixels is kept; only the object offsets and the set of

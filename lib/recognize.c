@@ -225,7 +225,7 @@ static void set_date(json_t *fields, const char *key, const struct cc_date *d)
 /* The printed fields of a citizen ID card front, found by their bilingual
  * labels. OCR keeps the reading order of the card's two columns, which is
  * all this needs. */
-static json_t *id_front_fields(const char *text)
+json_t *cc_recognize_id_front(const char *text)
 {
 	char *copy = strdup(text), *lines[400], *folded[400];
 	json_t *f = json_object();
@@ -539,7 +539,7 @@ int cc_recognizer_page(struct cc_recognizer *r, int index, PIX *pix, int dpi,
 		 r->o.type ? r->o.type : classify(folded, pr));
 	free(folded);
 	if (!strcmp(pr->type, "id-front"))
-		pr->fields = id_front_fields(ocr->text);
+		pr->fields = cc_recognize_id_front(ocr->text);
 	else
 		pr->fields = json_object();
 	if (!pr->fields)

@@ -161,6 +161,9 @@ static unsigned char *slurp(const char *path, size_t *len)
 static const unsigned char *find(const unsigned char *hay, size_t len,
 				 const char *needle)
 {
+	/* cmocka's asserts do not tell the compiler they stop on NULL. */
+	if (!hay)
+		return NULL;
 	return memmem(hay, len, needle, strlen(needle));
 }
 
@@ -260,7 +263,7 @@ static void add_junk(struct page *pg)
 
 	while (at < pg->nwords && strcmp(w[at].text, "sinh:"))
 		at++;
-	assert_true(at < pg->nwords);
+	assert_true(at < pg->nwords && pg->nwords + 4 <= 64);
 	junk[0] = w[at];
 	junk[0].text = "";
 	junk[1] = w[at];
@@ -933,6 +936,68 @@ static void test_bad_input(void **state)
 	pixDestroy(&huge);
 }
 
+/* A 5000-letter word (more than one PDF string may hold under PDF/A) and
+ * more characters beyond the BMP than there are CIDs for them: the excess
+ * becomes U+FFFD, the rest comes back as it was. The page is wide enough
+ * that glyphs stay 0.1 em apart, or pdftotext would drop repeated ones as
+ * overprinting. */
+static void test_text_limits(void **state)
+{
+	struct scratch *s = *state;
+	struct cc_error err = {0, ""};
+	struct cc_pdf_writer *w;
+	struct cc_pdf_word words[2];
+	PIX *pix = pixCreate(11000, 300, 8);
+	char *longword = malloc(5001), *wide = malloc(4 * 2100 + 1), *out;
+	size_t n = 0, fffd = 0, hits = 0;
+	int fd;
+
+	NEED("pdftotext");
+	NEED("qpdf");
+	assert_non_null(pix);
+	assert_non_null(longword);
+	assert_non_null(wide);
+	pixSetAll(pix);
+	for (int i = 0; i < 5000; i++)
+		longword[i] = (char)('a' + i % 26);
+	longword[5000] = '\0';
+	for (uint32_t c = 0x20000; c < 0x20000 + 2100; c++) {
+		wide[n++] = (char)(0xf0 | c >> 18);
+		wide[n++] = (char)(0x80 | ((c >> 12) & 0x3f));
+		wide[n++] = (char)(0x80 | ((c >> 6) & 0x3f));
+		wide[n++] = (char)(0x80 | (c & 0x3f));
+	}
+	wide[n] = '\0';
+	words[0] = (struct cc_pdf_word){10, 10, 10990, 50, 45, 0, longword};
+	words[1] = (struct cc_pdf_word){10, 200, 10990, 240, 235, 1, wide};
+
+	fd = open(join(s, "limits.pdf"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	w = cc_pdf_writer_open(fd, "limits.pdf", &meta, &err);
+	assert_non_null(w);
+	assert_int_equal(cc_pdf_writer_add_page(w, pix, 100, words, 2, &err),
+			 CC_OK);
+	assert_int_equal(cc_pdf_writer_close(w, &err), CC_OK);
+	close(fd);
+	check_qpdf(s, join(s, "limits.pdf"));
+	assert_int_equal(run(s, &out, "pdftotext -enc UTF-8 '%s' -",
+			     join(s, "limits.pdf")),
+			 0);
+	assert_non_null(strstr(out, longword));
+	/* The first 2048 distinct characters come back, in order. */
+	assert_non_null(strstr(out, "\xf0\xa0\x80\x80\xf0\xa0\x80\x81"));
+	for (const char *p = out; (p = strstr(p, "\xef\xbf\xbd")); p += 3)
+		fffd++;
+	for (const char *p = out; (p = strstr(p, "\xf0\xa0")); p += 4)
+		hits++;
+	assert_int_equal(fffd, 2100 - 2048);
+	assert_int_equal(hits, 2048);
+	free(out);
+	free(longword);
+	free(wide);
+	pixDestroy(&pix);
+}
+
 /* Write one page to fd; the error, at add_page or at the latest close. */
 static int write_one(int fd, const char *name, struct cc_error *err)
 {
@@ -992,9 +1057,9 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_three_pages),	T(test_same_input_same_bytes),
-		T(test_other_depths),	T(test_bad_input),
-		T(test_write_failures),
+		T(test_three_pages),  T(test_same_input_same_bytes),
+		T(test_other_depths), T(test_text_limits),
+		T(test_bad_input),    T(test_write_failures),
 	};
 #undef T
 
