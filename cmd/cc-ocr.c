@@ -65,6 +65,7 @@ struct run {
 	json_t *pages;
 	int npages;
 	int nread;
+	struct cc_pdf_image *images; /* per page read, in order */
 };
 
 #define MIN_PAGE_PIXELS 32
@@ -86,6 +87,22 @@ static int next_page(void *arg, PIX **pix, struct cc_page_info *info,
 				  r->input, r->nread, pixGetWidth(*pix),
 				  pixGetHeight(*pix));
 		pixDestroy(pix);
+	}
+	/* The image goes into the PDF now, while the page is recognised. */
+	if (rc == CC_OK && *pix) {
+		struct cc_pdf_image *im =
+			realloc(r->images, sizeof(*im) * (size_t)r->nread);
+
+		if (!im) {
+			pixDestroy(pix);
+			return cc_error_set(err, CC_SYSTEM, "out of memory");
+		}
+		r->images = im;
+		rc = cc_pdf_writer_add_image(r->pdf, *pix,
+					     cc_ocr_page_dpi(info, resolution),
+					     &r->images[r->nread - 1], err);
+		if (rc)
+			pixDestroy(pix);
 	}
 	return rc;
 }
@@ -127,7 +144,8 @@ static int take_page(void *arg, int index, PIX *pix,
 		words[i].line = ocr->words[i].line;
 		words[i].text = ocr->words[i].text;
 	}
-	rc = cc_pdf_writer_add_page(r->pdf, pix, dpi, words, ocr->nwords, err);
+	rc = cc_pdf_writer_add_page_image(r->pdf, &r->images[index], words,
+					  ocr->nwords, err);
 	free(words);
 	if (rc)
 		return rc;
@@ -351,6 +369,7 @@ out:
 	cc_output_abort(pdf_out);
 	cc_output_abort(r.text_out);
 	cc_recognizer_free(r.rec);
+	free(r.images);
 	cc_image_close(r.img);
 	json_decref(r.pages);
 	json_decref(report);

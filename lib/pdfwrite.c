@@ -296,7 +296,8 @@ struct cc_pdf_writer {
 	size_t xcap;
 	int *pages;
 	size_t npages, pcap;
-	int font; /* the Type0 font, once some page shows text */
+	int pending_images; /* images written whose page is not yet */
+	int font;	    /* the Type0 font, once some page shows text */
 	unsigned char used[0x10000 / 8];
 	uint32_t nonbmp[NONBMP_MAX]; /* character of CID NONBMP_CID0 + i */
 	unsigned nnonbmp;
@@ -1405,44 +1406,52 @@ out_free:
 	return NULL;
 }
 
-int cc_pdf_writer_add_page(struct cc_pdf_writer *w, PIX *pix, int dpi,
-			   const struct cc_pdf_word *words, size_t nwords,
-			   struct cc_error *err)
+/* Check a page's resolution and size in points; CC_OK or CC_INPUT. */
+static int page_size(const struct cc_pdf_writer *w, int page, int width,
+		     int height, int dpi, struct cc_error *err)
 {
-	struct memfile g4 = {0};
-	struct buf z = {0};
-	const unsigned char *g4data = NULL;
-	size_t g4len = 0;
-	PIX *p = NULL;
-	int width, height, depth, page, text, im, len = 0, cont, obj;
-	double scale, wpt, hpt;
-	unsigned long long n = 0;
-	int rc = CC_OK;
+	double wpt, hpt;
 
-	if (!w)
-		return cc_error_set(err, CC_USAGE, "no PDF writer");
-	if (failed(w))
-		return fail(w, err);
-	page = (int)w->npages + 1;
-	if (!pix || (nwords && !words))
-		return cc_error_set(err, CC_USAGE,
-				    "cannot write '%s': page %d: no image",
-				    w->name, page);
-	width = pixGetWidth(pix);
-	height = pixGetHeight(pix);
 	if (dpi < 1 || dpi > 100000)
 		return cc_error_set(err, CC_INPUT,
 				    "cannot write '%s': page %d: invalid "
 				    "resolution %d dpi",
 				    w->name, page, dpi);
-	scale = 72.0 / dpi;
-	wpt = width * scale;
-	hpt = height * scale;
+	wpt = width * 72.0 / dpi;
+	hpt = height * 72.0 / dpi;
 	if (wpt < 3 || wpt > 14400 || hpt < 3 || hpt > 14400)
 		return cc_error_set(err, CC_INPUT,
 				    "cannot write '%s': page %d is %s x %s pt, "
 				    "outside PDF/A's 3 to 14400",
 				    w->name, page, num(wpt).s, num(hpt).s);
+	return CC_OK;
+}
+
+int cc_pdf_writer_add_image(struct cc_pdf_writer *w, PIX *pix, int dpi,
+			    struct cc_pdf_image *img, struct cc_error *err)
+{
+	struct memfile g4 = {0};
+	const unsigned char *g4data = NULL;
+	size_t g4len = 0;
+	PIX *p = NULL;
+	int width, height, depth, page, im, len = 0;
+	unsigned long long n = 0;
+	int rc = CC_OK;
+
+	memset(img, 0, sizeof(*img));
+	if (!w)
+		return cc_error_set(err, CC_USAGE, "no PDF writer");
+	if (failed(w))
+		return fail(w, err);
+	page = (int)w->npages + 1 + w->pending_images;
+	if (!pix)
+		return cc_error_set(err, CC_USAGE,
+				    "cannot write '%s': page %d: no image",
+				    w->name, page);
+	width = pixGetWidth(pix);
+	height = pixGetHeight(pix);
+	if ((rc = page_size(w, page, width, height, dpi, err)))
+		return rc;
 	p = storable(pix);
 	if (!p) {
 		rc = cc_error_set(err, CC_SYSTEM, "out of memory");
@@ -1463,37 +1472,9 @@ int cc_pdf_writer_add_page(struct cc_pdf_writer *w, PIX *pix, int dpi,
 				  w->name, page, g4.msg[0] ? g4.msg : "error");
 		goto out;
 	}
-
-	/* Everything that can fail for want of memory before any output. */
-	w->content.len = 0;
-	w->content.failed = 0;
-	buf_printf(&w->content, "q\n%s 0 0 %s 0 0 cm\n/Im0 Do\nQ\n", num(wpt).s,
-		   num(hpt).s);
-	text = page_text(w, &w->content, words, nwords, width, height, scale);
-	if (w->content.failed ||
-	    deflate_buf(&z, w->content.data, w->content.len)) {
-		rc = cc_error_set(err, CC_SYSTEM, "out of memory");
-		goto out;
-	}
-	if (w->npages == w->pcap) {
-		size_t cap = w->pcap ? 2 * w->pcap : 16;
-		int *pg = realloc(w->pages, cap * sizeof(*pg));
-
-		if (!pg) {
-			rc = cc_error_set(err, CC_SYSTEM, "out of memory");
-			goto out;
-		}
-		w->pages = pg;
-		w->pcap = cap;
-	}
-
 	im = new_obj(w);
 	if (depth != 1)
 		len = new_obj(w);
-	cont = new_obj(w);
-	obj = new_obj(w);
-	if (text && !w->font)
-		w->font = new_obj(w);
 	if (failed(w)) {
 		rc = fail(w, err);
 		goto out;
@@ -1521,12 +1502,82 @@ int cc_pdf_writer_add_page(struct cc_pdf_writer *w, PIX *pix, int dpi,
 		begin_obj(w, len);
 		putf(w, "%llu\nendobj\n", n);
 	}
+	if (failed(w)) {
+		rc = fail(w, err);
+		goto out;
+	}
+	img->obj = im;
+	img->width = width;
+	img->height = height;
+	img->dpi = dpi;
+	w->pending_images++;
+out:
+	pixDestroy(&p);
+	free(g4.data);
+	return rc;
+}
+
+int cc_pdf_writer_add_page_image(struct cc_pdf_writer *w,
+				 const struct cc_pdf_image *img,
+				 const struct cc_pdf_word *words, size_t nwords,
+				 struct cc_error *err)
+{
+	struct buf z = {0};
+	int page, text, cont, obj;
+	double scale, wpt, hpt;
+	int rc = CC_OK;
+
+	if (!w)
+		return cc_error_set(err, CC_USAGE, "no PDF writer");
+	if (failed(w))
+		return fail(w, err);
+	page = (int)w->npages + 1;
+	if (!img || img->obj <= 0 || w->pending_images <= 0 ||
+	    (nwords && !words))
+		return cc_error_set(err, CC_USAGE,
+				    "cannot write '%s': page %d: no image",
+				    w->name, page);
+	scale = 72.0 / img->dpi;
+	wpt = img->width * scale;
+	hpt = img->height * scale;
+
+	/* Everything that can fail for want of memory before any output. */
+	w->content.len = 0;
+	w->content.failed = 0;
+	buf_printf(&w->content, "q\n%s 0 0 %s 0 0 cm\n/Im0 Do\nQ\n", num(wpt).s,
+		   num(hpt).s);
+	text = page_text(w, &w->content, words, nwords, img->width, img->height,
+			 scale);
+	if (w->content.failed ||
+	    deflate_buf(&z, w->content.data, w->content.len)) {
+		rc = cc_error_set(err, CC_SYSTEM, "out of memory");
+		goto out;
+	}
+	if (w->npages == w->pcap) {
+		size_t cap = w->pcap ? 2 * w->pcap : 16;
+		int *pg = realloc(w->pages, cap * sizeof(*pg));
+
+		if (!pg) {
+			rc = cc_error_set(err, CC_SYSTEM, "out of memory");
+			goto out;
+		}
+		w->pages = pg;
+		w->pcap = cap;
+	}
+	cont = new_obj(w);
+	obj = new_obj(w);
+	if (text && !w->font)
+		w->font = new_obj(w);
+	if (failed(w)) {
+		rc = fail(w, err);
+		goto out;
+	}
 	put_stream(w, cont, " /Filter /FlateDecode", z.data, z.len);
 	begin_obj(w, obj);
 	putf(w,
 	     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s %s]"
 	     " /Resources << /XObject << /Im0 %d 0 R >>",
-	     num(wpt).s, num(hpt).s, im);
+	     num(wpt).s, num(hpt).s, img->obj);
 	if (text)
 		putf(w, " /Font << /F0 %d 0 R >>", w->font);
 	putf(w, " >> /Contents %d 0 R >>\nendobj\n", cont);
@@ -1535,11 +1586,26 @@ int cc_pdf_writer_add_page(struct cc_pdf_writer *w, PIX *pix, int dpi,
 		goto out;
 	}
 	w->pages[w->npages++] = obj;
+	w->pending_images--;
 out:
-	pixDestroy(&p);
-	free(g4.data);
 	buf_free(&z);
 	return rc;
+}
+
+int cc_pdf_writer_add_page(struct cc_pdf_writer *w, PIX *pix, int dpi,
+			   const struct cc_pdf_word *words, size_t nwords,
+			   struct cc_error *err)
+{
+	struct cc_pdf_image img;
+	int rc;
+
+	if (w && !failed(w) && pix && (!nwords || words) &&
+	    (rc = page_size(w, (int)w->npages + 1, pixGetWidth(pix),
+			    pixGetHeight(pix), dpi, err)))
+		return rc;
+	if ((rc = cc_pdf_writer_add_image(w, pix, dpi, &img, err)))
+		return rc;
+	return cc_pdf_writer_add_page_image(w, &img, words, nwords, err);
 }
 
 static void put_trailer(struct cc_pdf_writer *w, int info)

@@ -71,6 +71,22 @@ int cc_pdf_writer_add_page(struct cc_pdf_writer *w, struct Pix *pix, int dpi,
 			   const struct cc_pdf_word *words, size_t nwords,
 			   struct cc_error *err);
 
+/* The two halves of cc_pdf_writer_add_page, so that a page's image can be
+ * compressed and written while its text is still being recognised: first
+ * the image (the same checks and errors as above), then, in page order, the
+ * page that shows it with its words. Images may run ahead of their pages. */
+struct cc_pdf_image {
+	int obj;	   /* the image XObject's object number */
+	int width, height; /* pixels */
+	int dpi;
+};
+int cc_pdf_writer_add_image(struct cc_pdf_writer *w, struct Pix *pix, int dpi,
+			    struct cc_pdf_image *img, struct cc_error *err);
+int cc_pdf_writer_add_page_image(struct cc_pdf_writer *w,
+				 const struct cc_pdf_image *img,
+				 const struct cc_pdf_word *words, size_t nwords,
+				 struct cc_error *err);
+
 /* Write the page tree, font, catalog, metadata, cross-reference table and
  * trailer, and flush; frees w in all cases. A document without pages is
  * CC_INPUT. */

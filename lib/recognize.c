@@ -523,13 +523,6 @@ int cc_recognizer_page(struct cc_recognizer *r, int index, PIX *pix, int dpi,
 	folded = cc_fold(ocr->text);
 	if (!folded)
 		return cc_error_set(err, CC_SYSTEM, "out of memory");
-	read_qr(pix, pr);
-	if (pr->has_qr) {
-		struct cc_error qerr = {0, ""};
-
-		pr->qr_ok =
-			cc_idqr_parse(pr->qr_payload, &pr->qr, &qerr) == CC_OK;
-	}
 	rc = read_mrz(r, pix, dpi, ocr, pr, err);
 	if (rc) {
 		free(folded);
@@ -538,6 +531,17 @@ int cc_recognizer_page(struct cc_recognizer *r, int index, PIX *pix, int dpi,
 	snprintf(pr->type, sizeof(pr->type), "%s",
 		 r->o.type ? r->o.type : classify(folded, pr));
 	free(folded);
+	/* Only the card front carries the QR code the checks use; zbar on a
+	 * full A4 page costs more than a tenth of a second. */
+	if (!strcmp(pr->type, "id-front")) {
+		read_qr(pix, pr);
+		if (pr->has_qr) {
+			struct cc_error qerr = {0, ""};
+
+			pr->qr_ok = cc_idqr_parse(pr->qr_payload, &pr->qr,
+						  &qerr) == CC_OK;
+		}
+	}
 	if (!strcmp(pr->type, "id-front"))
 		pr->fields = cc_recognize_id_front(ocr->text);
 	else
