@@ -22,10 +22,10 @@
 
 #include <allheaders.h>
 #include <lcms2.h>
-#include <tiffio.h>
 #include <zlib.h>
 
 #include "digest.h"
+#include "g4.h"
 
 #define FONT_NAME "CertcopyGlyphless"
 #define ADVANCE 500	    /* every glyph's width in 1/1000 em: /DW, hmtx */
@@ -991,193 +991,6 @@ static unsigned long long put_flate_pixels(struct cc_pdf_writer *w, PIX *pix)
 	return total;
 }
 
-/* CCITT G4 through libtiff, into a TIFF in memory whose one strip is the
- * image's data. */
-struct memfile {
-	unsigned char *data;
-	size_t size, cap, pos;
-	char msg[160];
-};
-
-static tmsize_t mf_read(thandle_t h, void *p, tmsize_t n)
-{
-	struct memfile *f = h;
-	size_t k = f->pos < f->size ? f->size - f->pos : 0;
-
-	if (n < 0)
-		return -1;
-	if ((size_t)n < k)
-		k = (size_t)n;
-	if (k)
-		memcpy(p, f->data + f->pos, k);
-	f->pos += k;
-	return (tmsize_t)k;
-}
-
-static tmsize_t mf_write(thandle_t h, void *p, tmsize_t n)
-{
-	struct memfile *f = h;
-	size_t end;
-
-	if (n < 0 || (size_t)n > SIZE_MAX / 4 - f->pos)
-		return -1;
-	end = f->pos + (size_t)n;
-	if (end > f->cap) {
-		size_t cap = f->cap ? f->cap : 65536;
-		unsigned char *d;
-
-		while (cap < end)
-			cap *= 2;
-		d = realloc(f->data, cap);
-		if (!d)
-			return -1;
-		f->data = d;
-		f->cap = cap;
-	}
-	if (f->pos > f->size)
-		memset(f->data + f->size, 0, f->pos - f->size);
-	if (n)
-		memcpy(f->data + f->pos, p, (size_t)n);
-	f->pos = end;
-	if (end > f->size)
-		f->size = end;
-	return n;
-}
-
-static toff_t mf_seek(thandle_t h, toff_t off, int whence)
-{
-	struct memfile *f = h;
-	uint64_t pos = whence == SEEK_CUR   ? f->pos + off
-		       : whence == SEEK_END ? f->size + off
-					    : off;
-
-	if (pos > SIZE_MAX / 8)
-		return (toff_t)-1;
-	f->pos = (size_t)pos;
-	return pos;
-}
-
-static int mf_close(thandle_t h)
-{
-	(void)h;
-	return 0;
-}
-
-static toff_t mf_size(thandle_t h)
-{
-	return ((struct memfile *)h)->size;
-}
-
-static int mf_map(thandle_t h, void **base, toff_t *size)
-{
-	(void)h;
-	(void)base;
-	(void)size;
-	return 0;
-}
-
-static void mf_unmap(thandle_t h, void *base, toff_t size)
-{
-	(void)h;
-	(void)base;
-	(void)size;
-}
-
-static int mf_error(TIFF *tif, void *user, const char *module, const char *fmt,
-		    va_list ap)
-{
-	struct memfile *f = user;
-
-	(void)tif;
-	(void)module;
-	if (!f->msg[0] && vsnprintf(f->msg, sizeof(f->msg), fmt, ap) < 0)
-		f->msg[0] = '\0';
-	return 1;
-}
-
-static int mf_warning(TIFF *tif, void *user, const char *module,
-		      const char *fmt, va_list ap)
-{
-	(void)tif;
-	(void)user;
-	(void)module;
-	(void)fmt;
-	(void)ap;
-	return 1;
-}
-
-static TIFF *mf_open(struct memfile *f, const char *mode, TIFFOpenOptions *opts)
-{
-	f->pos = 0;
-	return TIFFClientOpenExt("g4", mode, f, mf_read, mf_write, mf_seek,
-				 mf_close, mf_size, mf_map, mf_unmap, opts);
-}
-
-/* The G4 data of a 1 bpp pix (1 = black) in *data, which points into f. */
-static int g4_encode(PIX *pix, struct memfile *f, const unsigned char **data,
-		     size_t *len)
-{
-	int width = pixGetWidth(pix), height = pixGetHeight(pix);
-	int wpl = pixGetWpl(pix);
-	size_t rowbytes = ((size_t)width + 7) / 8;
-	TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
-	unsigned char *row = malloc(rowbytes);
-	TIFF *tif = NULL;
-	uint64_t *offs = NULL, *counts = NULL;
-	int rc = -1;
-
-	if (!opts || !row)
-		goto out;
-	TIFFOpenOptionsSetErrorHandlerExtR(opts, mf_error, f);
-	TIFFOpenOptionsSetWarningHandlerExtR(opts, mf_warning, f);
-	tif = mf_open(f, "wm", opts);
-	if (!tif)
-		goto out;
-	TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, (uint32_t)width);
-	TIFFSetField(tif, TIFFTAG_IMAGELENGTH, (uint32_t)height);
-	TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 1);
-	TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 1);
-	TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
-	TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4);
-	TIFFSetField(tif, TIFFTAG_FILLORDER, FILLORDER_MSB2LSB);
-	TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
-	TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, (uint32_t)height);
-	for (int y = 0; y < height; y++) {
-		const l_uint32 *line = pixGetData(pix) + (size_t)y * wpl;
-
-		for (size_t i = 0; i < rowbytes; i++)
-			row[i] = (unsigned char)GET_DATA_BYTE(line, i);
-		if (width & 7)
-			row[rowbytes - 1] &=
-				(unsigned char)(0xff << (8 - (width & 7)));
-		if (TIFFWriteScanline(tif, row, (uint32_t)y, 0) < 0)
-			goto out;
-	}
-	if (!TIFFWriteDirectory(tif))
-		goto out;
-	TIFFClose(tif);
-	tif = mf_open(f, "rm", opts);
-	if (!tif || TIFFNumberOfStrips(tif) != 1 ||
-	    !TIFFGetField(tif, TIFFTAG_STRIPOFFSETS, &offs) ||
-	    !TIFFGetField(tif, TIFFTAG_STRIPBYTECOUNTS, &counts) || !offs ||
-	    !counts || offs[0] > f->size || counts[0] > f->size - offs[0] ||
-	    !counts[0])
-		goto out;
-	*data = f->data + offs[0];
-	*len = (size_t)counts[0];
-	rc = 0;
-out:
-	if (tif)
-		TIFFClose(tif);
-	TIFFOpenOptionsFree(opts);
-	free(row);
-	return rc;
-}
-
-/* ---- the text layer ---- */
-
-/* The CID that shows c, noted as used. C0 and C1 controls, which no
- * word should hold, become U+FFFD like invalid UTF-8. */
 static unsigned cid_of(struct cc_pdf_writer *w, uint32_t c)
 {
 	unsigned cid = 0xfffd;
@@ -1430,9 +1243,9 @@ static int page_size(const struct cc_pdf_writer *w, int page, int width,
 int cc_pdf_writer_add_image(struct cc_pdf_writer *w, PIX *pix, int dpi,
 			    struct cc_pdf_image *img, struct cc_error *err)
 {
-	struct memfile g4 = {0};
-	const unsigned char *g4data = NULL;
+	unsigned char *g4data = NULL;
 	size_t g4len = 0;
+	char g4msg[160] = "";
 	PIX *p = NULL;
 	int width, height, depth, page, im, len = 0;
 	unsigned long long n = 0;
@@ -1465,11 +1278,12 @@ int cc_pdf_writer_add_image(struct cc_pdf_writer *w, PIX *pix, int dpi,
 				  w->name, page, depth);
 		goto out;
 	}
-	if (depth == 1 && g4_encode(p, &g4, &g4data, &g4len)) {
+	if (depth == 1 &&
+	    cc_g4_encode(p, &g4data, &g4len, g4msg, sizeof(g4msg))) {
 		rc = cc_error_set(err, CC_SYSTEM,
 				  "cannot write '%s': page %d: G4 encoding "
 				  "failed: %s",
-				  w->name, page, g4.msg[0] ? g4.msg : "error");
+				  w->name, page, g4msg[0] ? g4msg : "error");
 		goto out;
 	}
 	im = new_obj(w);
@@ -1513,7 +1327,7 @@ int cc_pdf_writer_add_image(struct cc_pdf_writer *w, PIX *pix, int dpi,
 	w->pending_images++;
 out:
 	pixDestroy(&p);
-	free(g4.data);
+	free(g4data);
 	return rc;
 }
 
