@@ -9,12 +9,14 @@
 
 #include <allheaders.h>
 
+#include "tiffopts.h"
+
 /* CCITT G4 through libtiff, into a TIFF in memory whose one strip is the
  * image's data. */
 struct memfile {
 	unsigned char *data;
 	size_t size, cap, pos;
-	char msg[160];
+	struct cc_tiff_msg msg;
 };
 
 static tmsize_t mf_read(thandle_t h, void *p, tmsize_t n)
@@ -101,29 +103,6 @@ static void mf_unmap(thandle_t h, void *base, toff_t size)
 	(void)size;
 }
 
-static int mf_error(TIFF *tif, void *user, const char *module, const char *fmt,
-		    va_list ap)
-{
-	struct memfile *f = user;
-
-	(void)tif;
-	(void)module;
-	if (!f->msg[0] && vsnprintf(f->msg, sizeof(f->msg), fmt, ap) < 0)
-		f->msg[0] = '\0';
-	return 1;
-}
-
-static int mf_warning(TIFF *tif, void *user, const char *module,
-		      const char *fmt, va_list ap)
-{
-	(void)tif;
-	(void)user;
-	(void)module;
-	(void)fmt;
-	(void)ap;
-	return 1;
-}
-
 static TIFF *mf_open(struct memfile *f, const char *mode, TIFFOpenOptions *opts)
 {
 	f->pos = 0;
@@ -138,7 +117,7 @@ static int encode(PIX *pix, struct memfile *f, const unsigned char **data,
 	int width = pixGetWidth(pix), height = pixGetHeight(pix);
 	int wpl = pixGetWpl(pix);
 	size_t rowbytes = ((size_t)width + 7) / 8;
-	TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+	TIFFOpenOptions *opts = cc_tiff_options(&f->msg, 0);
 	unsigned char *row = malloc(rowbytes);
 	TIFF *tif = NULL;
 	uint64_t *offs = NULL, *counts = NULL;
@@ -146,8 +125,6 @@ static int encode(PIX *pix, struct memfile *f, const unsigned char **data,
 
 	if (!opts || !row)
 		goto out;
-	TIFFOpenOptionsSetErrorHandlerExtR(opts, mf_error, f);
-	TIFFOpenOptionsSetWarningHandlerExtR(opts, mf_warning, f);
 	tif = mf_open(f, "wm", opts);
 	if (!tif)
 		goto out;
@@ -218,7 +195,7 @@ int cc_g4_encode(PIX *pix, unsigned char **data, size_t *len, char *msg,
 out:
 	if (rc && msgsize)
 		snprintf(msg, msgsize, "%s",
-			 f.msg[0] ? f.msg : "G4 encoding failed");
+			 f.msg.text[0] ? f.msg.text : "G4 encoding failed");
 	free(f.data);
 	return rc;
 }

@@ -20,6 +20,8 @@
 
 #include <allheaders.h>
 
+#include "tiffopts.h"
+
 enum fmt { FMT_TIFF, FMT_PNG, FMT_JPEG, FMT_PNM };
 static const char *const fmt_name[] = {"tiff", "png", "jpeg", "pnm"};
 
@@ -33,7 +35,7 @@ struct cc_image {
 	/* TIFF state */
 	TIFF *tif;
 	size_t tif_pos;
-	char tif_msg[200];
+	struct cc_tiff_msg tif_msg;
 };
 
 static int check_size(const struct cc_image *img, unsigned long long w,
@@ -295,49 +297,21 @@ static void tif_unmap(thandle_t h, void *base, toff_t size)
 	(void)size;
 }
 
-static int tif_on_error(TIFF *tif, void *user, const char *module,
-			const char *fmt, va_list ap)
-{
-	struct cc_image *img = user;
-
-	(void)tif;
-	(void)module;
-	/* Keep the first message: it names the cause, later ones the fallout. */
-	if (!img->tif_msg[0] &&
-	    vsnprintf(img->tif_msg, sizeof(img->tif_msg), fmt, ap) < 0)
-		img->tif_msg[0] = '\0';
-	return 1;
-}
-
-static int tif_on_warning(TIFF *tif, void *user, const char *module,
-			  const char *fmt, va_list ap)
-{
-	(void)tif;
-	(void)user;
-	(void)module;
-	(void)fmt;
-	(void)ap;
-	return 1;
-}
-
 static int tif_fail(struct cc_image *img, struct cc_error *err)
 {
 	return cc_error_set(err, CC_INPUT, "cannot read '%s': %s", img->name,
-			    img->tif_msg[0] ? img->tif_msg
-					    : "corrupt TIFF file");
+			    img->tif_msg.text[0] ? img->tif_msg.text
+						 : "corrupt TIFF file");
 }
 
 static int tiff_open(struct cc_image *img, struct cc_error *err)
 {
-	TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+	/* No single buffer needs more than the largest page we accept. */
+	TIFFOpenOptions *opts = cc_tiff_options(
+		&img->tif_msg, (tmsize_t)(CC_IMAGE_MAX_PIXELS * 4));
 
 	if (!opts)
 		return cc_error_set(err, CC_SYSTEM, "out of memory");
-	TIFFOpenOptionsSetErrorHandlerExtR(opts, tif_on_error, img);
-	TIFFOpenOptionsSetWarningHandlerExtR(opts, tif_on_warning, img);
-	/* No single buffer needs more than the largest page we accept. */
-	TIFFOpenOptionsSetMaxSingleMemAlloc(
-		opts, (tmsize_t)(CC_IMAGE_MAX_PIXELS * 4));
 	img->tif_pos = 0;
 	img->tif = TIFFClientOpenExt(img->name, "r", img, tif_read, tif_write,
 				     tif_seek, tif_close, tif_size, tif_map,
@@ -378,7 +352,7 @@ static int tiff_next(struct cc_image *img, PIX **page,
 	if (!img->tif && (rc = tiff_open(img, err)))
 		return rc;
 	if (img->pages_read > 0 && !TIFFReadDirectory(img->tif)) {
-		if (img->tif_msg[0])
+		if (img->tif_msg.text[0])
 			return tif_fail(img, err);
 		img->done = 1;
 		return CC_OK;
@@ -408,7 +382,7 @@ static int tiff_next(struct cc_image *img, PIX **page,
 	}
 	if (!TIFFReadRGBAImageOriented(img->tif, w, h, raster,
 				       ORIENTATION_TOPLEFT, 1) ||
-	    img->tif_msg[0]) {
+	    img->tif_msg.text[0]) {
 		rc = tif_fail(img, err);
 		goto out;
 	}

@@ -10,6 +10,8 @@
 
 #include <allheaders.h>
 
+#include "tiffopts.h"
+
 #ifndef CC_VERSION
 #define CC_VERSION "unknown"
 #endif
@@ -18,43 +20,20 @@ struct cc_tiff_writer {
 	TIFF *tif;
 	int pages;
 	char name[256];
-	char msg[200];
+	struct cc_tiff_msg msg;
 };
-
-static int on_error(TIFF *tif, void *user, const char *module, const char *fmt,
-		    va_list ap)
-{
-	struct cc_tiff_writer *w = user;
-
-	(void)tif;
-	(void)module;
-	if (!w->msg[0] && vsnprintf(w->msg, sizeof(w->msg), fmt, ap) < 0)
-		w->msg[0] = '\0';
-	return 1;
-}
-
-static int on_warning(TIFF *tif, void *user, const char *module,
-		      const char *fmt, va_list ap)
-{
-	(void)tif;
-	(void)user;
-	(void)module;
-	(void)fmt;
-	(void)ap;
-	return 1;
-}
 
 static int fail(struct cc_tiff_writer *w, struct cc_error *err)
 {
 	return cc_error_set(err, CC_SYSTEM, "cannot write '%s': %s", w->name,
-			    w->msg[0] ? w->msg : strerror(errno));
+			    w->msg.text[0] ? w->msg.text : strerror(errno));
 }
 
 struct cc_tiff_writer *cc_tiff_writer_open(int fd, const char *name,
 					   struct cc_error *err)
 {
 	struct cc_tiff_writer *w = calloc(1, sizeof(*w));
-	TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+	TIFFOpenOptions *opts = w ? cc_tiff_options(&w->msg, 0) : NULL;
 	int fd2 = -1;
 
 	if (!w || !opts) {
@@ -62,8 +41,6 @@ struct cc_tiff_writer *cc_tiff_writer_open(int fd, const char *name,
 		goto fail;
 	}
 	snprintf(w->name, sizeof(w->name), "%s", name);
-	TIFFOpenOptionsSetErrorHandlerExtR(opts, on_error, w);
-	TIFFOpenOptionsSetWarningHandlerExtR(opts, on_warning, w);
 	/* libtiff closes the descriptor it is given; give it its own. */
 	fd2 = dup(fd);
 	if (fd2 < 0) {
