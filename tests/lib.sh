@@ -38,11 +38,19 @@ CASE_FAILED=0
 CASE_SKIPPED=""
 SERVICE_PIDS=""
 
+# Each service runs in a process group of its own (setsid), so that what it
+# starts goes with it. Stop politely, then for good; never wait forever.
 cleanup_all() {
 	for pid in $SERVICE_PIDS; do
-		kill "$pid" 2>/dev/null
+		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
 	done
 	for pid in $SERVICE_PIDS; do
+		i=0
+		while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
 	rm -rf "$T"
@@ -217,7 +225,7 @@ print(s.getsockname()[1])'
 start_service() {
 	name=$1
 	shift
-	"$@" >"$T/$name.log" 2>&1 &
+	setsid "$@" >"$T/$name.log" 2>&1 &
 	SERVICE_PIDS="$SERVICE_PIDS $!"
 }
 
