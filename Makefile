@@ -28,7 +28,7 @@ LIBS := $(shell pkg-config --libs $(PKGS)) -lunistring -lgomp -lpthread -lm
 B := build/$(if $(SANITIZE),san,opt)
 
 MODULES := error output digest report config cli tiffopts image tiffwriter quality \
-	cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date recognize
+	cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields mrzread recognize
 TOOLS := cc-scan cc-ocr
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))

@@ -1,19 +1,18 @@
 /* recognize.c - classification, fields, QR, MRZ and validity checks. */
 #include "recognize.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uninorm.h>
-#include <unistr.h>
 
 #include <allheaders.h>
 #include <zbar.h>
 
+#include "fields.h"
 #include "idqr.h"
 #include "mrz.h"
+#include "mrzread.h"
 
 #define MAX_PAGES 200
 
@@ -45,53 +44,6 @@ struct cc_recognizer {
 	char first_failure[256];
 };
 
-char *cc_fold(const char *utf8)
-{
-	size_t len = 0, n = 0;
-	uint8_t *nfd = u8_normalize(UNINORM_NFD, (const uint8_t *)utf8,
-				    strlen(utf8), NULL, &len);
-	char *out;
-	int space = 1;
-
-	if (!nfd)
-		return NULL;
-	out = malloc(len + 1);
-	if (!out) {
-		free(nfd);
-		return NULL;
-	}
-	for (size_t i = 0; i < len;) {
-		ucs4_t uc;
-		int k = u8_mbtoucr(&uc, nfd + i, len - i);
-
-		if (k < 0) {
-			i++;
-			continue;
-		}
-		i += (size_t)k;
-		if (uc >= 0x300 && uc <= 0x36f)
-			continue; /* combining marks: the diacritics */
-		if (uc == 0x111 || uc == 0x110)
-			uc = 'D';
-		if (uc == ' ' || uc == '\t' || uc == '\n' || uc == '\r' ||
-		    uc == '<') {
-			if (!space)
-				out[n++] = ' ';
-			space = 1;
-			continue;
-		}
-		if (uc >= 0x80)
-			continue;
-		out[n++] = (char)toupper((int)uc);
-		space = 0;
-	}
-	while (n > 0 && out[n - 1] == ' ')
-		n--;
-	out[n] = '\0';
-	free(nfd);
-	return out;
-}
-
 struct cc_recognizer *cc_recognizer_new(const struct cc_recognize_opts *o,
 					const char *lang, const char *tessdata,
 					struct cc_error *err)
@@ -120,216 +72,6 @@ void cc_recognizer_free(struct cc_recognizer *r)
 	json_decref(r->checks);
 	free(r->tessdata);
 	free(r);
-}
-
-/* ---- text helpers ---- */
-
-/* Does folded text contain any of the NULL-terminated keys? */
-static int has_any(const char *folded, const char *const *keys)
-{
-	for (; *keys; keys++)
-		if (strstr(folded, *keys))
-			return 1;
-	return 0;
-}
-
-/* The first date d/m/yyyy (separators / . -) in s; returns a pointer past
- * it, or NULL. */
-static const char *find_date(const char *s, struct cc_date *d)
-{
-	for (const char *p = s; *p; p++) {
-		int v[3] = {0, 0, 0}, nd[3] = {0, 0, 0}, k = 0;
-		const char *q = p;
-
-		if (!isdigit((unsigned char)*p) ||
-		    (p > s && isdigit((unsigned char)p[-1])))
-			continue;
-		while (k < 3) {
-			while (isdigit((unsigned char)*q) && nd[k] < 4) {
-				v[k] = v[k] * 10 + (*q - '0');
-				nd[k]++;
-				q++;
-			}
-			if (k < 2 && (*q == '/' || *q == '.' || *q == '-') &&
-			    nd[k] >= 1 && nd[k] <= 2) {
-				q++;
-				k++;
-				continue;
-			}
-			break;
-		}
-		if (k == 2 && nd[2] == 4 && !isdigit((unsigned char)*q)) {
-			struct cc_date t = {v[2], v[1], v[0]};
-
-			if (cc_date_valid(&t)) {
-				*d = t;
-				return q;
-			}
-		}
-	}
-	return NULL;
-}
-
-/* Lines of text, split in place; returns the count (at most max). */
-static int split_lines(char *text, char **lines, int max)
-{
-	int n = 0;
-	char *save = NULL;
-
-	for (char *l = strtok_r(text, "\n", &save); l && n < max;
-	     l = strtok_r(NULL, "\n", &save)) {
-		while (*l == ' ')
-			l++;
-		if (*l)
-			lines[n++] = l;
-	}
-	return n;
-}
-
-/* After the label's colon on the same line, or NULL when nothing is there. */
-static const char *after_colon(const char *line)
-{
-	const char *c = strrchr(line, ':');
-
-	if (!c)
-		return NULL;
-	c++;
-	while (*c == ' ')
-		c++;
-	return *c ? c : NULL;
-}
-
-static void set_field(json_t *fields, const char *key, const char *value)
-{
-	char *nfc = cc_utf8_nfc(value);
-
-	if (nfc) {
-		size_t n = strlen(nfc);
-
-		while (n > 0 && (nfc[n - 1] == ' ' || nfc[n - 1] == ','))
-			nfc[--n] = '\0';
-		if (n)
-			json_object_set_new(fields, key, json_string(nfc));
-		free(nfc);
-	}
-}
-
-static void set_date(json_t *fields, const char *key, const struct cc_date *d)
-{
-	char buf[11];
-
-	cc_date_format(d, buf);
-	json_object_set_new(fields, key, json_string(buf));
-}
-
-/* The printed fields of a citizen ID card front, found by their bilingual
- * labels. OCR keeps the reading order of the card's two columns, which is
- * all this needs. */
-json_t *cc_recognize_id_front(const char *text)
-{
-	char *copy = strdup(text), *lines[400], *folded[400];
-	json_t *f = json_object();
-	int n;
-	struct cc_date d, dob = {0, 0, 0};
-
-	if (!copy || !f) {
-		free(copy);
-		json_decref(f);
-		return NULL;
-	}
-	n = split_lines(copy, lines, 400);
-	for (int i = 0; i < n; i++)
-		folded[i] = cc_fold(lines[i]);
-	for (int i = 0; i < n; i++) {
-		const char *v;
-
-		if (!folded[i])
-			continue;
-		/* The 12-digit citizen number, wherever it is. */
-		for (const char *p = lines[i]; *p; p++) {
-			size_t k = strspn(p, "0123456789");
-
-			if (k == 12 && !json_object_get(f, "id_number")) {
-				char num[13];
-
-				memcpy(num, p, 12);
-				num[12] = '\0';
-				set_field(f, "id_number", num);
-			}
-			if (k)
-				p += k - 1;
-		}
-		if (strstr(folded[i], "FULL NAME")) {
-			v = after_colon(lines[i]);
-			if (!v && i + 1 < n)
-				v = lines[i + 1];
-			if (v)
-				set_field(f, "full_name", v);
-		}
-		if (strstr(folded[i], "DATE OF BIRTH") &&
-		    find_date(lines[i], &d)) {
-			dob = d;
-			set_date(f, "date_of_birth", &d);
-		}
-		if (strstr(folded[i], "SEX")) {
-			const char *s = strstr(folded[i], "SEX");
-
-			s = strchr(s, ':');
-			if (s) {
-				while (*++s == ' ')
-					;
-				if (!strncmp(s, "NAM", 3))
-					set_field(f, "sex", "Nam");
-				else if (!strncmp(s, "NU", 2))
-					set_field(f, "sex", "Nữ");
-			}
-		}
-		if (strstr(folded[i], "NATIONALITY") &&
-		    (v = after_colon(lines[i])))
-			set_field(f, "nationality", v);
-		if (strstr(folded[i], "PLACE OF ORIGIN")) {
-			v = after_colon(lines[i]);
-			if (!v && i + 1 < n)
-				v = lines[i + 1];
-			if (v)
-				set_field(f, "place_of_origin", v);
-		}
-		if (strstr(folded[i], "PLACE OF RESIDENCE")) {
-			char buf[512];
-			const char *rest = NULL;
-
-			v = after_colon(lines[i]);
-			/* The expiry date of the left column may share the
-			 * continuation line: skip it. */
-			for (int j = i + 1; j < n && j <= i + 3; j++) {
-				if (folded[j] && strstr(folded[j], "EXPIRY"))
-					continue;
-				rest = find_date(lines[j], &d)
-					       ? find_date(lines[j], &d)
-					       : lines[j];
-				while (*rest == ' ')
-					rest++;
-				break;
-			}
-			if (snprintf(buf, sizeof(buf), "%s%s%s", v ? v : "",
-				     v && rest ? " " : "",
-				     rest ? rest : "") < (int)sizeof(buf))
-				set_field(f, "place_of_residence", buf);
-		}
-		if (strstr(folded[i], "EXPIRY")) {
-			for (int j = i; j < n && j <= i + 3; j++) {
-				if (find_date(lines[j], &d) &&
-				    cc_date_cmp(&d, &dob) != 0) {
-					set_date(f, "date_of_expiry", &d);
-					break;
-				}
-			}
-		}
-	}
-	for (int i = 0; i < n; i++)
-		free(folded[i]);
-	free(copy);
-	return f;
 }
 
 /* ---- QR codes, with zbar ---- */
@@ -389,52 +131,15 @@ out:
 	pixDestroy(&g);
 }
 
-/* ---- MRZ, with a whitelisted Tesseract pass over its area ---- */
-
-/* A word of the zone as the general pass read it. Counted in characters,
- * not bytes, and 90 % suffice, as in cc_mrz_find: that pass with Vietnamese
- * data reads an OCR-B 'C' as a euro sign or a '6' as an 'o' with a mark,
- * and a line missed here would be cut out of the zone read again below. */
-static int mrz_like(const char *w)
-{
-	size_t n = 0, ok = 0;
-
-	for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue; /* UTF-8 continuation byte */
-		n++;
-		ok += isupper(*p) || isdigit(*p) || *p == '<';
-	}
-	return n >= 8 && ok * 10 >= n * 9 && strchr(w, '<');
-}
-
 static int read_mrz(struct cc_recognizer *r, PIX *pix, int dpi,
 		    const struct cc_ocr_page *ocr, struct page_result *pr,
 		    struct cc_error *err)
 {
-	int x0 = pixGetWidth(pix), y0 = pixGetHeight(pix), x1 = 0, y1 = 0;
-	int found = 0, pad, rc;
-	char *text = NULL;
 	const char *lines[3];
+	int rc;
 
-	for (size_t i = 0; i < ocr->nwords; i++) {
-		const struct cc_ocr_word *w = &ocr->words[i];
-
-		if (!mrz_like(w->text))
-			continue;
-		found = 1;
-		x0 = w->x0 < x0 ? w->x0 : x0;
-		y0 = w->y0 < y0 ? w->y0 : y0;
-		x1 = w->x1 > x1 ? w->x1 : x1;
-		y1 = w->y1 > y1 ? w->y1 : y1;
-	}
-	if (!found)
+	if (!cc_mrz_on_page(ocr))
 		return CC_OK;
-	pad = (y1 - y0) / 2 + 10;
-	x0 = x0 - pad < 0 ? 0 : x0 - pad;
-	y0 = y0 - pad < 0 ? 0 : y0 - pad;
-	x1 = x1 + pad > pixGetWidth(pix) ? pixGetWidth(pix) : x1 + pad;
-	y1 = y1 + pad > pixGetHeight(pix) ? pixGetHeight(pix) : y1 + pad;
 	if (!r->mrz_engine) {
 		/* The MRZ is Latin capitals and digits: English data alone
 		 * reads it better than any mix with Vietnamese. */
@@ -442,41 +147,13 @@ static int read_mrz(struct cc_recognizer *r, PIX *pix, int dpi,
 		if (!r->mrz_engine)
 			return err->code;
 	}
-	/* The zone alone, in gray, at twice the resolution when the print is
-	 * card-sized: OCR-B at 10 characters an inch is small at 300 dpi. */
-	{
-		BOX *box = boxCreate(x0, y0, x1 - x0, y1 - y0);
-		PIX *clip = box ? pixClipRectangle(pix, box, NULL) : NULL;
-		PIX *g = clip ? pixConvertTo8(clip, 0) : NULL;
-		PIX *z = NULL;
-		int zdpi = dpi;
-
-		if (g && dpi <= 400) {
-			z = pixScaleGrayLI(g, 2.0f, 2.0f);
-			zdpi = 2 * dpi;
-		} else if (g) {
-			z = pixClone(g);
-		}
-		boxDestroy(&box);
-		pixDestroy(&clip);
-		pixDestroy(&g);
-		if (!z)
-			return cc_error_set(err, CC_SYSTEM, "out of memory");
-		rc = cc_ocr_mrz(r->mrz_engine, z, zdpi, 0, 0, 0, 0, &text, err);
-		pixDestroy(&z);
-	}
-	if (rc)
+	rc = cc_mrz_read(r->mrz_engine, pix, dpi, ocr, pr->mrz_lines,
+			 &pr->mrz_n, err);
+	if (rc || !pr->mrz_n)
 		return rc;
-	fprintf(stderr, "DEBUG box %d %d %d %d text [%s]\n", x0, y0, x1, y1, text);
-	pr->has_mrz = cc_mrz_find(text, pr->mrz_lines, &pr->mrz_n);
-	free(text);
-	if (!pr->has_mrz)
-		return CC_OK;
-	for (int i = 0; i < pr->mrz_n; i++) {
-		cc_mrz_repair(pr->mrz_lines[i],
-			      pr->mrz_n == 3 ? CC_MRZ_TD1 : CC_MRZ_TD3, i + 1);
+	pr->has_mrz = 1;
+	for (int i = 0; i < pr->mrz_n; i++)
 		lines[i] = pr->mrz_lines[i];
-	}
 	{
 		struct cc_error perr = {0, ""};
 
@@ -500,13 +177,13 @@ static const char *classify(const char *folded, const struct page_result *pr)
 
 	if (pr->mrz_ok && pr->mrz.type == CC_MRZ_TD3)
 		return "passport";
-	if (pr->mrz_ok || has_any(folded, back))
+	if (pr->mrz_ok || cc_text_has_any(folded, back))
 		return "id-back";
-	if (has_any(folded, front))
+	if (cc_text_has_any(folded, front))
 		return "id-front";
-	if (has_any(folded, passport))
+	if (cc_text_has_any(folded, passport))
 		return "passport";
-	if (has_any(folded, birth))
+	if (cc_text_has_any(folded, birth))
 		return "birth-certificate";
 	return "generic";
 }
@@ -552,6 +229,8 @@ int cc_recognizer_page(struct cc_recognizer *r, int index, PIX *pix, int dpi,
 	}
 	if (!strcmp(pr->type, "id-front"))
 		pr->fields = cc_recognize_id_front(ocr->text);
+	else if (!strcmp(pr->type, "passport"))
+		pr->fields = cc_recognize_passport(ocr->text);
 	else
 		pr->fields = json_object();
 	if (!pr->fields)
@@ -618,8 +297,10 @@ static void date_str(const struct cc_date *d, char buf[11])
 		buf[0] = '\0';
 }
 
+/* printed: the page with the printed fields, an ID card's front or the
+ * passport's data page itself, or NULL. */
 static void mrz_checks(struct cc_recognizer *r, const struct page_result *pr,
-		       const struct page_result *front)
+		       const struct page_result *printed)
 {
 	const struct cc_mrz *m = &pr->mrz;
 	char name[96], a[11];
@@ -641,25 +322,33 @@ static void mrz_checks(struct cc_recognizer *r, const struct page_result *pr,
 	if (m->malformed)
 		check(r, "MRZ format", "fail", "%s is not well-formed",
 		      m->malformed);
-	if (!front)
+	if (!printed)
 		return;
 	date_str(&m->birth, a);
 	compare(r, "MRZ vs printed: date of birth",
-		field(front, "date_of_birth"), a[0] ? a : NULL);
+		field(printed, "date_of_birth"), a[0] ? a : NULL);
 	date_str(&m->expiry, a);
 	compare(r, "MRZ vs printed: date of expiry",
-		field(front, "date_of_expiry"), a[0] ? a : NULL);
+		field(printed, "date_of_expiry"), a[0] ? a : NULL);
 	{
 		char full[96];
 
 		snprintf(full, sizeof(full), "%s %s", m->surname,
 			 m->given_names);
-		compare(r, "MRZ vs printed: name", field(front, "full_name"),
+		compare(r, "MRZ vs printed: name", field(printed, "full_name"),
 			full);
 	}
-	if (field(front, "id_number") && m->optional1[0])
+	if (field(printed, "id_number") && m->optional1[0])
 		compare(r, "MRZ vs printed: citizen number",
-			field(front, "id_number"), m->optional1);
+			field(printed, "id_number"), m->optional1);
+	if (strcmp(printed->type, "passport"))
+		return;
+	compare(r, "MRZ vs printed: passport number",
+		field(printed, "passport_number"), m->number);
+	compare(r, "MRZ vs printed: sex", field(printed, "sex"),
+		m->sex == 'M'	? "Nam"
+		: m->sex == 'F' ? "Nữ"
+				: NULL);
 }
 
 static void qr_checks(struct cc_recognizer *r, const struct page_result *pr,
@@ -699,7 +388,7 @@ static void qr_checks(struct cc_recognizer *r, const struct page_result *pr,
 int cc_recognizer_finish(struct cc_recognizer *r, json_t *report,
 			 struct cc_error *err)
 {
-	const struct page_result *front = NULL, *back = NULL;
+	const struct page_result *front = NULL, *back = NULL, *printed;
 	struct cc_date expiry = {0, 0, 0};
 	json_t *doc, *pages, *fields, *problems;
 	char today[11], exp[11];
@@ -726,14 +415,16 @@ int cc_recognizer_finish(struct cc_recognizer *r, json_t *report,
 			check(r, name, "pass", "mean word confidence %.0f",
 			      pr->conf);
 	}
+	/* A passport's printed fields are on the page of its MRZ. */
+	printed = back && !strcmp(back->type, "passport") ? back : front;
 	if (back)
-		mrz_checks(r, back, front);
+		mrz_checks(r, back, printed);
 	if (front)
 		qr_checks(r, front, back);
 	if (back && back->mrz_ok && back->mrz.expiry.year)
 		expiry = back->mrz.expiry;
-	else if (front && field(front, "date_of_expiry"))
-		cc_date_parse(field(front, "date_of_expiry"), &expiry, NULL);
+	else if (printed && field(printed, "date_of_expiry"))
+		cc_date_parse(field(printed, "date_of_expiry"), &expiry, NULL);
 	cc_date_format(&r->o.today, today);
 	if (expiry.year) {
 		cc_date_format(&expiry, exp);

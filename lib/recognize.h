@@ -13,6 +13,7 @@
 
 #include "date.h"
 #include "error.h"
+#include "fields.h"
 #include "ocr.h"
 
 struct Pix;
@@ -39,13 +40,5 @@ int cc_recognizer_page(struct cc_recognizer *r, int index, struct Pix *pix,
 int cc_recognizer_finish(struct cc_recognizer *r, json_t *report,
 			 struct cc_error *err);
 void cc_recognizer_free(struct cc_recognizer *r);
-
-/* The printed fields of a citizen ID card front in OCR text (a new JSON
- * object, possibly empty; NULL on no memory). */
-json_t *cc_recognize_id_front(const char *text);
-
-/* Vietnamese text folded for comparison: no diacritics, d for đ,
- * upper case, single spaces. malloc'ed; NULL on no memory. */
-char *cc_fold(const char *utf8);
 
 #endif

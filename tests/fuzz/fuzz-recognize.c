@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "recognize.h"
+#include "fields.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,6 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	folded = cc_fold(text);
 	free(folded);
 	f = cc_recognize_id_front(text);
+	json_decref(f);
+	f = cc_recognize_passport(text);
 	json_decref(f);
 	free(text);
 	return 0;
