@@ -156,13 +156,8 @@ int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.ready, NULL);
 	pthread_cond_init(&p.done, NULL);
-	for (; started < jobs; started++)
-		if (pthread_create(&threads[started], NULL, worker, &p) != 0)
-			break;
-	if (started == 0) {
-		rc = cc_error_set(err, CC_SYSTEM, "cannot start OCR threads");
-		goto out;
-	}
+	/* Workers start as pages arrive: a one-page document loads one
+	 * Tesseract engine, not one per core. */
 
 	pthread_mutex_lock(&p.lock);
 	for (;;) {
@@ -215,6 +210,15 @@ int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
 			empty->pix = pix;
 			empty->index = next_read++;
 			empty->state = SLOT_READY;
+			if (started < jobs && started < next_read &&
+			    pthread_create(&threads[started], NULL, worker,
+					   &p) == 0)
+				started++;
+			if (started == 0) {
+				rc = cc_error_set(err, CC_SYSTEM,
+						  "cannot start OCR threads");
+				break;
+			}
 			pthread_cond_signal(&p.ready);
 			continue;
 		}
@@ -225,7 +229,6 @@ int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
 	p.quit = 1;
 	pthread_cond_broadcast(&p.ready);
 	pthread_mutex_unlock(&p.lock);
-out:
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	for (int i = 0; i < p.nslots; i++)
