@@ -157,14 +157,19 @@ static int take_page(void *arg, int index, PIX *pix,
 		return rc;
 	json_array_append_new(
 		r->pages,
-		json_pack("{s:i, s:i, s:i, s:i, s:b, s:f, s:s, s:o}", "page",
-			  index + 1, "width", pixGetWidth(pix), "height",
-			  pixGetHeight(pix), "dpi", dpi, "dpi_assumed",
-			  dpi != info->xres, "mean_confidence", ocr->mean_conf,
-			  "text", ocr->text, "words", words_json(ocr)));
+		json_pack("{s:i, s:i, s:i, s:i, s:b, s:f, s:f, s:s, s:o}",
+			  "page", index + 1, "width", pixGetWidth(pix),
+			  "height", pixGetHeight(pix), "dpi", dpi,
+			  "dpi_assumed", dpi != info->xres, "mean_confidence",
+			  ocr->mean_conf, "ocr_ms", ocr->ms, "text", ocr->text,
+			  "words", words_json(ocr)));
 	r->npages++;
 	if (!cc_cli.quiet && isatty(STDERR_FILENO))
 		cc_msg("page %d recognised", index + 1);
+	cc_debug("page %d: %d x %d at %d dpi, %zu words, mean confidence "
+		 "%.0f, recognised in %.0f ms",
+		 index + 1, pixGetWidth(pix), pixGetHeight(pix), dpi,
+		 ocr->nwords, ocr->mean_conf, ocr->ms);
 	return CC_OK;
 }
 

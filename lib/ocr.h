@@ -28,6 +28,7 @@ struct cc_ocr_page {
 	size_t nwords;
 	char *text;	  /* the page's text, lines separated by '\n' */
 	double mean_conf; /* mean word confidence, 0-100; 0 if no words */
+	double ms;	  /* time taken to recognise the page */
 };
 
 /* Keep the calling thread's OpenMP parallel regions to one thread. Every

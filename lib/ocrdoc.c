@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <allheaders.h>
 
@@ -88,8 +89,17 @@ static int recognise(struct cc_ocr_engine *e, struct slot *s, int assume_dpi)
 	return rc;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static void *worker(void *arg)
 {
+	double t0;
 	struct pool *p = arg;
 	struct cc_error err = {0, ""};
 	struct cc_ocr_engine *e;
@@ -116,7 +126,9 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 
 		cc_error_clear(&s->err);
+		t0 = now_ms();
 		s->rc = recognise(e, s, p->o->assume_dpi);
+		s->ocr.ms = now_ms() - t0;
 
 		pthread_mutex_lock(&p->lock);
 		s->state = SLOT_DONE;
@@ -156,8 +168,11 @@ int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.ready, NULL);
 	pthread_cond_init(&p.done, NULL);
-	/* Workers start as pages arrive: a one-page document loads one
-	 * Tesseract engine, not one per core. */
+	/* One worker loads its engine while the first page is read; the
+	 * others start as more pages arrive, so a one-page document loads
+	 * one Tesseract engine, not one per core. */
+	if (pthread_create(&threads[0], NULL, worker, &p) == 0)
+		started = 1;
 
 	pthread_mutex_lock(&p.lock);
 	for (;;) {
