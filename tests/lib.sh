@@ -259,3 +259,83 @@ sane_setup() {
 finish() {
 	end_case
 }
+
+# --- test PKI (tests/pki/make-pki) and its services ---
+
+# need_pki_tools: skip the case unless what the test PKI needs is there.
+need_pki_tools() {
+	need openssl certutil curl /usr/bin/python3
+}
+
+# pki_setup: make the test PKI once per test file, in $PKI ($T/pki), its
+# URLs on a port picked now ($PKI_PORT, $PKI_URL: where start_pki_services
+# will put the OCSP/CRL server). A failure fails the case, and every later
+# case that asks for the PKI.
+PKI_STATE=""
+pki_setup() {
+	active || return 1
+	if [ -z "$PKI_STATE" ]; then
+		PKI="$T/pki"
+		PKI_PORT=$(free_port)
+		PKI_URL="http://127.0.0.1:$PKI_PORT"
+		export PKI PKI_PORT PKI_URL
+		if "$TESTS_DIR/pki/make-pki" "$PKI" --base-url "$PKI_URL" \
+			>"$T/make-pki.log" 2>&1; then
+			PKI_STATE=ok
+		else
+			PKI_STATE=failed
+			sed 's/^/    make-pki: /' "$T/make-pki.log" | head -20
+		fi
+	fi
+	[ "$PKI_STATE" = ok ] || {
+		fail "no test PKI (tests/pki/make-pki failed)"
+		return 1
+	}
+}
+
+# start_pki_services: once per test file, the OCSP/CRL server on $PKI_PORT
+# and a time-stamp authority on another free port; exports PKI_URL and
+# TSA_URL (POST to $TSA_URL/tsa; see tests/services/tsa-server for the
+# failure paths). Both are stopped when the test file ends.
+PKI_SERVICES=""
+PKI_SERVICES_STATE=""
+start_pki_services() {
+	active || return 1
+	pki_setup || return 1
+	if [ -z "$PKI_SERVICES_STATE" ]; then
+		PKI_SERVICES_STATE=failed
+		TSA_PORT=$(free_port)
+		TSA_URL="http://127.0.0.1:$TSA_PORT"
+		export TSA_PORT TSA_URL PKI_URL
+		start_service ocsp-server /usr/bin/python3 \
+			"$TESTS_DIR/services/ocsp-server" "$PKI_PORT" "$PKI"
+		PKI_SERVICES="$!"
+		start_service tsa-server /usr/bin/python3 \
+			"$TESTS_DIR/services/tsa-server" "$TSA_PORT" "$PKI"
+		PKI_SERVICES="$PKI_SERVICES $!"
+		# Each says so once it has its port; one that could not get it
+		# has exited (someone else may be listening there).
+		i=0
+		while [ "$i" -lt 100 ]; do
+			if grep -q '^ocsp-server: listening' "$T/ocsp-server.log" &&
+				grep -q '^tsa-server: listening' "$T/tsa-server.log"; then
+				wait_port "$PKI_PORT" && wait_port "$TSA_PORT" &&
+					PKI_SERVICES_STATE=ok
+				break
+			fi
+			for pid in $PKI_SERVICES; do
+				kill -0 "$pid" 2>/dev/null || i=100
+			done
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if [ "$PKI_SERVICES_STATE" != ok ]; then
+			sed 's/^/    /' "$T/ocsp-server.log" "$T/tsa-server.log" |
+				head -20
+		fi
+	fi
+	[ "$PKI_SERVICES_STATE" = ok ] || {
+		fail "the PKI services did not start"
+		return 1
+	}
+}
