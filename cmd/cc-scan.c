@@ -116,17 +116,15 @@ static void progress(struct cc_scan *s, int page)
 
 	if (!cc_cli.quiet && isatty(STDERR_FILENO))
 		cc_msg("page %d done", page);
-	cc_debug("page %d: %lldx%lld at %lld dpi, skew %.2f degrees%s%s, "
-		 "quality %s",
+	cc_debug("page %d: %lldx%lld at %lld dpi, turned %lld degrees "
+		 "clockwise, skew %.2f degrees%s, quality %s",
 		 page, json_integer_value(json_object_get(p, "width")),
 		 json_integer_value(json_object_get(p, "height")),
 		 json_integer_value(json_object_get(p, "dpi")),
+		 json_integer_value(get2(p, "orientation", "turned_deg")),
 		 json_real_value(get2(p, "skew", "found_deg")),
 		 json_is_true(get2(p, "skew", "corrected")) ? " (corrected)"
 							    : "",
-		 json_is_true(get2(p, "orientation", "turned_180"))
-			 ? ", turned 180 degrees"
-			 : "",
 		 json_string_value(json_object_get(q, "verdict")));
 }
 

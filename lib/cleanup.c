@@ -16,7 +16,7 @@
 #define SKEW_RANGE 10.0	    /* degrees either way */
 #define SKEW_MIN_CONF 3.0   /* below: no reliable text lines, leave it */
 #define SKEW_MIN_ANGLE 0.1  /* degrees; smaller is not worth resampling */
-#define UPDOWN_MIN_CONF 5.0 /* |conf| below: orientation unknown */
+#define ORIENT_MIN_CONF 5.0 /* |conf| below: orientation unknown */
 
 static PIX *to_gray(PIX *in)
 {
@@ -184,13 +184,14 @@ static int rotate(PIX **page, PIX **gray, double degrees)
 	return 0;
 }
 
-static int turn180(PIX **page, PIX **gray)
+/* Turn page and gray by quads quarter turns clockwise (1, 2 or 3). */
+static int turn(PIX **page, PIX **gray, int quads)
 {
-	PIX *p = pixRotate180(NULL, *page), *g;
+	PIX *p = pixRotateOrth(*page, quads), *g;
 
 	if (!p)
 		return -1;
-	g = *gray == *page ? pixClone(p) : pixRotate180(NULL, *gray);
+	g = *gray == *page ? pixClone(p) : pixRotateOrth(*gray, quads);
 	if (!g) {
 		pixDestroy(&p);
 		return -1;
@@ -218,19 +219,30 @@ static void find_skew(PIX *g, struct cc_cleanup_info *info)
 	pixDestroy(&bin);
 }
 
-static void find_orientation(PIX *g, int dpi, struct cc_cleanup_info *info)
+/* Which way the text runs: Leptonica's up/down and left/right confidences
+ * (positive up: upright; positive left: the page was turned a quarter
+ * counter-clockwise). Returns the quarter turns clockwise that set it
+ * upright: 0 when unsure, as on pages without enough text. */
+static int find_orientation(PIX *g, int dpi, struct cc_cleanup_info *info)
 {
 	PIX *bin = binarize_for_analysis(g), *red;
-	l_float32 conf = 0;
+	l_float32 up = 0, left = 0;
 
 	if (!bin)
-		return;
+		return 0;
 	/* Leptonica's detector is tuned for 150-300 dpi text. */
 	red = dpi >= 250 ? pixReduceRankBinary2(bin, 1, NULL) : pixClone(bin);
-	if (red && pixUpDownDetect(red, &conf, 0, 0, 0) == 0)
-		info->orient_conf = conf;
+	if (red && pixOrientDetect(red, &up, &left, 0, 0) == 0) {
+		info->orient_conf = up;
+		info->orient_left_conf = left;
+	}
 	pixDestroy(&red);
 	pixDestroy(&bin);
+	if (fabs(left) >= ORIENT_MIN_CONF && fabs(left) > 2 * fabs(up))
+		return left > 0 ? 1 : 3;
+	if (up <= -ORIENT_MIN_CONF && fabs(up) > 2 * fabs(left))
+		return 2;
+	return 0;
 }
 
 int cc_cleanup_page(PIX *in, int dpi, const struct cc_cleanup_opts *o,
@@ -258,6 +270,16 @@ int cc_cleanup_page(PIX *in, int dpi, const struct cc_cleanup_opts *o,
 		info->crop_w = w;
 		info->crop_h = h;
 	}
+	/* Orientation first: a page fed sideways shows no text lines to
+	 * deskew by until it is turned. A few degrees of skew do not hide
+	 * which way the text runs. */
+	if (o->orient) {
+		int quads = find_orientation(g, dpi, info);
+
+		if (quads && turn(&page, &g, quads))
+			goto nomem;
+		info->turned = 90 * quads;
+	}
 	if (o->deskew) {
 		find_skew(g, info);
 		if (info->skew_conf >= SKEW_MIN_CONF &&
@@ -274,14 +296,6 @@ int cc_cleanup_page(PIX *in, int dpi, const struct cc_cleanup_opts *o,
 		paper_box(g, dpi, &x2, &y2, &w, &h);
 		if (clip(&page, &g, x2, y2, w, h))
 			goto nomem;
-	}
-	if (o->orient) {
-		find_orientation(g, dpi, info);
-		if (info->orient_conf <= -UPDOWN_MIN_CONF) {
-			if (turn180(&page, &g))
-				goto nomem;
-			info->upside_down = 1;
-		}
 	}
 	if (o->normalize) {
 		PIX *n = pixCleanBackgroundToWhite(page, NULL, NULL, 1.0f, 70,

@@ -22,8 +22,9 @@ struct cc_cleanup_info {
 	double skew_found; /* degrees, counter-clockwise positive */
 	double skew_conf;  /* Leptonica's confidence; < 3 means none found */
 	int skew_corrected;
-	int upside_down;		    /* turned 180 degrees */
-	double orient_conf;		    /* > 0 upright, < 0 upside down */
+	int turned;		 /* degrees clockwise: 0, 90, 180, 270 */
+	double orient_conf;	 /* up/down: > 0 upright, < 0 upside down */
+	double orient_left_conf; /* > 0 turned a quarter counter-clockwise */
 	int crop_x, crop_y, crop_w, crop_h; /* kept area of the input */
 };
 

@@ -182,7 +182,7 @@ int cc_scan_page(struct cc_scan *s, PIX *raw, const struct cc_page_info *info,
 	cc_hex(sha, sizeof(sha), hex);
 	pj = json_pack(
 		"{s:i, s:s, s:i, s:i, s:i, s:i, s:b, s:s, s:{s:f, s:f, "
-		"s:b}, s:{s:f, s:b}, s:{s:i, s:i, s:i, s:i}, s:o, s:s, "
+		"s:b}, s:{s:f, s:f, s:i}, s:{s:i, s:i, s:i, s:i}, s:o, s:s, "
 		"s:{s:f, s:f, s:f}}",
 		"page", s->npages, "source", source, "source_page", source_page,
 		"width", pixGetWidth(page), "height", pixGetHeight(page), "dpi",
@@ -191,12 +191,12 @@ int cc_scan_page(struct cc_scan *s, PIX *raw, const struct cc_page_info *info,
 		: pixGetDepth(page) == 1 ? "bilevel"
 					 : "gray",
 		"skew", "found_deg", ci.skew_found, "confidence", ci.skew_conf,
-		"corrected", ci.skew_corrected, "orientation", "confidence",
-		ci.orient_conf, "turned_180", ci.upside_down, "crop", "x",
-		ci.crop_x, "y", ci.crop_y, "width", ci.crop_w, "height",
-		ci.crop_h, "quality", quality_json(&q), "sha256", hex,
-		"time_ms", "cleanup", t1 - t0, "quality", t2 - t1, "write",
-		t3 - t2);
+		"corrected", ci.skew_corrected, "orientation", "up_confidence",
+		ci.orient_conf, "left_confidence", ci.orient_left_conf,
+		"turned_deg", ci.turned, "crop", "x", ci.crop_x, "y", ci.crop_y,
+		"width", ci.crop_w, "height", ci.crop_h, "quality",
+		quality_json(&q), "sha256", hex, "time_ms", "cleanup", t1 - t0,
+		"quality", t2 - t1, "write", t3 - t2);
 	if (!pj || json_array_append_new(s->pages, pj)) {
 		rc = cc_error_set(err, CC_SYSTEM, "out of memory");
 		goto out;

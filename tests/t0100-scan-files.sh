@@ -93,12 +93,29 @@ need_samples
 need jq tesseract
 expect_success cc-scan -o "$T/ud.tiff" --json "$T/ud.json" \
 	"$SAMPLES/birth-cert-upside-down.png"
-assert_jq "$T/ud.json" '.pages[0].orientation.turned_180'
+assert_jq "$T/ud.json" '.pages[0].orientation.turned_deg == 180'
 assert_eq "$(osd_rotate "$SAMPLES/birth-cert-upside-down.png")" 180 \
 	"tesseract on the input"
 assert_eq "$(osd_rotate "$T/ud.tiff")" 0 "tesseract on the output"
 expect_success cc-scan -o "$T/up.tiff" --json "$T/up.json" "$SAMPLES/birth-cert.png"
-assert_jq "$T/up.json" '.pages[0].orientation.turned_180 | not'
+assert_jq "$T/up.json" '.pages[0].orientation.turned_deg == 0'
+
+test_case 'a page fed sideways is turned upright, then deskewed'
+need_samples
+need jq tesseract
+$PY -c "from PIL import Image
+im = Image.open('$SAMPLES/birth-cert-skew.png')
+im.rotate(90, expand=True).save('$T/ccw.png', dpi=(300, 300))
+im.rotate(270, expand=True).save('$T/cw.png', dpi=(300, 300))"
+for f in ccw:90 cw:270; do
+	name=${f%%:*}
+	expect_success cc-scan -o "$T/$name.tiff" --json "$T/$name.json" "$T/$name.png"
+	assert_jq "$T/$name.json" ".pages[0].orientation.turned_deg == ${f##*:} and
+		.pages[0].width == 2480 and .pages[0].height == 3508" "$name: turned upright"
+	assert_jq "$T/$name.json" '.pages[0].skew.corrected and
+		((.pages[0].skew.found_deg - 3.2) | fabs) < 0.3' "$name: deskewed"
+	assert_eq "$(osd_rotate "$T/$name.tiff")" 0 "$name: tesseract on the output"
+done
 
 test_case 'the scanner border is cropped away'
 need_samples
