@@ -27,7 +27,7 @@ LIBS := $(shell pkg-config --libs $(PKGS)) -lunistring -lgomp -lpthread -lm
 # Builds with different flags live apart, so switching never mixes objects.
 B := build/$(if $(SANITIZE),san,opt)
 
-MODULES := error output digest report config cli tiffopts image tiffwriter quality \
+MODULES := error output digest report config cli tiffmem image tiffwriter quality \
 	cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields mrzread recognize
 TOOLS := cc-scan cc-ocr
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
@@ -48,7 +48,9 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# Made anew, so that a module removed from the list leaves no object behind.
 $(LIBA): $(LIBOBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(B)/bin/%: $(B)/cmd/%.o $(LIBA)

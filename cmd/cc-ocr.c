@@ -208,17 +208,10 @@ int main(int argc, const char **argv)
 	memset(&r, 0, sizeof(r));
 	con = poptGetContext(NULL, argc, argv, options, 0);
 	poptSetOtherOptionHelp(con, USAGE);
-	while ((rc = poptGetNextOpt(con)) > 0) {
-		if (rc == 'V') {
-			cc_cli_version();
-			poptFreeContext(con);
-			return cc_cli_finish(CC_OK);
-		}
-	}
-	if (rc < -1) {
-		rc = cc_cli_popt_error(con, rc);
+	rc = cc_cli_parse(con, NULL);
+	if (rc >= 0) {
 		poptFreeContext(con);
-		return rc;
+		return cc_cli_finish(rc);
 	}
 	args = poptGetArgs(con);
 	while (args && args[nargs])
@@ -237,19 +230,12 @@ int main(int argc, const char **argv)
 		cc_msg("--jobs or --resolution out of range");
 		goto out;
 	}
-	if ((!output || !strcmp(output, "-")) &&
-	    ((cc_cli.json && !strcmp(cc_cli.json, "-")) ||
-	     (text_file && !strcmp(text_file, "-")))) {
-		cc_msg("the PDF goes to stdout: give --json and --text a file");
-		goto out;
-	}
-	if ((!output || !strcmp(output, "-")) && isatty(STDOUT_FILENO)) {
-		cc_msg("refusing to write a PDF to a terminal; use -o FILE");
-		goto out;
-	}
-	if (output && cc_same_file(output, input)) {
-		cc_msg("'%s' is both input and output", input);
-		goto out;
+	{
+		const char *others[] = {"--json", cc_cli.json, "--text",
+					text_file, NULL};
+
+		if (cc_cli_check_output(output, "PDF", others, &input, 1))
+			goto out;
 	}
 	memset(&ro, 0, sizeof(ro));
 	ro.type = doc_type;

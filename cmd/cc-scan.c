@@ -194,6 +194,23 @@ static int scan_device(struct cc_scan *s, const char *dev, int dpi,
 	return rc;
 }
 
+/* --sane-option may be given many times: collect them. */
+static int on_option(poptContext con, int val)
+{
+	char **n;
+
+	if (val != OPT_SANE)
+		return 0;
+	n = realloc(sane_options, sizeof(*n) * (size_t)(nsane_options + 1));
+	if (!n) {
+		cc_msg("out of memory");
+		return CC_SYSTEM;
+	}
+	sane_options = n;
+	sane_options[nsane_options++] = poptGetOptArg(con);
+	return 0;
+}
+
 static int check_choice(const char *opt, const char *val,
 			const char *const *allowed)
 {
@@ -219,29 +236,10 @@ int main(int argc, const char **argv)
 	cc_cli_init(argv[0]);
 	con = poptGetContext(NULL, argc, argv, options, 0);
 	poptSetOtherOptionHelp(con, USAGE);
-	while ((rc = poptGetNextOpt(con)) > 0) {
-		if (rc == 'V') {
-			cc_cli_version();
-			poptFreeContext(con);
-			return cc_cli_finish(CC_OK);
-		}
-		if (rc == OPT_SANE) {
-			char **n = realloc(sane_options,
-					   sizeof(*n) *
-						   (size_t)(nsane_options + 1));
-
-			if (!n) {
-				cc_msg("out of memory");
-				return CC_SYSTEM;
-			}
-			sane_options = n;
-			sane_options[nsane_options++] = poptGetOptArg(con);
-		}
-	}
-	if (rc < -1) {
-		rc = cc_cli_popt_error(con, rc);
+	rc = cc_cli_parse(con, on_option);
+	if (rc >= 0) {
 		poptFreeContext(con);
-		return rc;
+		return cc_cli_finish(rc);
 	}
 	files = poptGetArgs(con);
 	while (files && files[nfiles])
@@ -277,21 +275,11 @@ int main(int argc, const char **argv)
 			cc_cli.prog);
 		goto out;
 	}
-	if ((!output || !strcmp(output, "-")) && cc_cli.json &&
-	    !strcmp(cc_cli.json, "-")) {
-		cc_msg("the TIFF and the --json report cannot both go to "
-		       "stdout");
-		goto out;
-	}
-	if ((!output || !strcmp(output, "-")) && isatty(STDOUT_FILENO)) {
-		cc_msg("refusing to write a TIFF to a terminal; use -o FILE");
-		goto out;
-	}
-	for (int i = 0; i < nfiles; i++) {
-		if (output && cc_same_file(output, files[i])) {
-			cc_msg("'%s' is both input and output", files[i]);
+	{
+		const char *others[] = {"--json", cc_cli.json, NULL};
+
+		if (cc_cli_check_output(output, "TIFF", others, files, nfiles))
 			goto out;
-		}
 	}
 	if (resolution == 0) {
 		char *end;

@@ -84,12 +84,58 @@ int cc_cli_fail(const struct cc_error *err)
 	return code;
 }
 
-int cc_cli_popt_error(poptContext con, int rc)
+static int popt_error(poptContext con, int rc)
 {
 	cc_msg("%s: %s", poptBadOption(con, POPT_BADOPTION_NOALIAS),
 	       poptStrerror(rc));
 	fprintf(stderr, "Try '%s --help' for more information.\n", cc_cli.prog);
 	return CC_USAGE;
+}
+
+int cc_cli_parse(poptContext con, int (*other)(poptContext con, int val))
+{
+	int rc;
+
+	while ((rc = poptGetNextOpt(con)) > 0) {
+		if (rc == 'V') {
+			cc_cli_version();
+			return CC_OK;
+		}
+		if (other) {
+			int st = other(con, rc);
+
+			if (st)
+				return st;
+		}
+	}
+	return rc < -1 ? popt_error(con, rc) : -1;
+}
+
+int cc_cli_check_output(const char *output, const char *what,
+			const char *const *others, const char *const *inputs,
+			int ninputs)
+{
+	int to_stdout = !output || !strcmp(output, "-");
+
+	for (; to_stdout && others && others[0]; others += 2) {
+		if (others[1] && !strcmp(others[1], "-")) {
+			cc_msg("%s: the %s goes to stdout; give it a file",
+			       others[0], what);
+			return CC_USAGE;
+		}
+	}
+	if (to_stdout && isatty(STDOUT_FILENO)) {
+		cc_msg("refusing to write a %s to a terminal; use -o FILE",
+		       what);
+		return CC_USAGE;
+	}
+	for (int i = 0; output && i < ninputs; i++) {
+		if (cc_same_file(output, inputs[i])) {
+			cc_msg("'%s' is both input and output", inputs[i]);
+			return CC_USAGE;
+		}
+	}
+	return CC_OK;
 }
 
 void cc_cli_version(void)

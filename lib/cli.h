@@ -34,8 +34,20 @@ void cc_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Show err and return its code (CC_SYSTEM when it carries none). */
 int cc_cli_fail(const struct cc_error *err);
-/* Report a popt error (rc < -1) and return CC_USAGE. */
-int cc_cli_popt_error(poptContext con, int rc);
+/* Run popt's option loop. Values other than --version's go to other (may
+ * be NULL), which returns 0 or an exit status. Returns -1 when the command
+ * goes on, else the status to exit with at once: 0 after --version, 2 on a
+ * bad option (reported), or what other returned. */
+int cc_cli_parse(poptContext con, int (*other)(poptContext con, int val));
+
+/* The checks every command makes before it writes data to output (NULL or
+ * "-" = stdout): no other output given as "-" when the data goes to stdout
+ * (others: pairs of option name and value, NULL-terminated), no binary data
+ * to a terminal, and output not one of the inputs. what names the data
+ * ("TIFF"). Reports the problem and returns CC_USAGE, or 0. */
+int cc_cli_check_output(const char *output, const char *what,
+			const char *const *others, const char *const *inputs,
+			int ninputs);
 void cc_cli_version(void);
 /* Close stdout and check it; returns status, or CC_SYSTEM if it failed. */
 int cc_cli_finish(int status);

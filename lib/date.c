@@ -145,11 +145,27 @@ int cc_date_cmp(const struct cc_date *a, const struct cc_date *b)
 	return 0;
 }
 
+int cc_date_reference(const struct cc_date **today, struct cc_date *now,
+		      struct cc_error *err)
+{
+	if (!*today) {
+		if (cc_date_today(now) != CC_OK)
+			return cc_error_set(err, CC_SYSTEM,
+					    "cannot tell today's date");
+		*today = now;
+	} else if (!cc_date_valid(*today)) {
+		return cc_error_set(
+			err, CC_USAGE, "invalid reference date %d-%d-%d",
+			(*today)->year, (*today)->month, (*today)->day);
+	}
+	return CC_OK;
+}
+
 int cc_date_from_yymmdd(const char *s6, int kind, const struct cc_date *today,
 			struct cc_date *d, struct cc_error *err)
 {
 	struct cc_date now, lo, hi, found = {0, 0, 0};
-	int yy, mm, dd, base;
+	int yy, mm, dd, base, rc;
 
 	if (kind != CC_DATE_BIRTH && kind != CC_DATE_EXPIRY)
 		return cc_error_set(err, CC_USAGE, "unknown kind of date %d",
@@ -161,16 +177,8 @@ int cc_date_from_yymmdd(const char *s6, int kind, const struct cc_date *today,
 			return cc_error_set(
 				err, CC_INPUT,
 				"invalid date '%.6s': expected YYMMDD", s6);
-	if (!today) {
-		if (cc_date_today(&now) != CC_OK)
-			return cc_error_set(err, CC_SYSTEM,
-					    "cannot tell today's date");
-		today = &now;
-	} else if (!cc_date_valid(today)) {
-		return cc_error_set(err, CC_USAGE,
-				    "invalid reference date %d-%d-%d",
-				    today->year, today->month, today->day);
-	}
+	if ((rc = cc_date_reference(&today, &now, err)))
+		return rc;
 	yy = (s6[0] - '0') * 10 + (s6[1] - '0');
 	mm = (s6[2] - '0') * 10 + (s6[3] - '0');
 	dd = (s6[4] - '0') * 10 + (s6[5] - '0');

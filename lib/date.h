@@ -47,4 +47,10 @@ void cc_date_format(const struct cc_date *d, char buf[11]);
 /* Today in local time; CC_OK or CC_SYSTEM. */
 int cc_date_today(struct cc_date *d);
 
+/* The day a caller's check is made against: *today as given (it must be a
+ * valid date: CC_USAGE), or, when NULL, the local date stored in now and
+ * *today pointed at it. */
+int cc_date_reference(const struct cc_date **today, struct cc_date *now,
+		      struct cc_error *err);
+
 #endif

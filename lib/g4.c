@@ -9,108 +9,15 @@
 
 #include <allheaders.h>
 
-#include "tiffopts.h"
+#include "tiffmem.h"
 
 /* CCITT G4 through libtiff, into a TIFF in memory whose one strip is the
  * image's data. */
 struct memfile {
-	unsigned char *data;
-	size_t size, cap, pos;
+	struct cc_tiff_mem mem;
 	struct cc_tiff_msg msg;
 };
 
-static tmsize_t mf_read(thandle_t h, void *p, tmsize_t n)
-{
-	struct memfile *f = h;
-	size_t k = f->pos < f->size ? f->size - f->pos : 0;
-
-	if (n < 0)
-		return -1;
-	if ((size_t)n < k)
-		k = (size_t)n;
-	if (k)
-		memcpy(p, f->data + f->pos, k);
-	f->pos += k;
-	return (tmsize_t)k;
-}
-
-static tmsize_t mf_write(thandle_t h, void *p, tmsize_t n)
-{
-	struct memfile *f = h;
-	size_t end;
-
-	if (n < 0 || (size_t)n > SIZE_MAX / 4 - f->pos)
-		return -1;
-	end = f->pos + (size_t)n;
-	if (end > f->cap) {
-		size_t cap = f->cap ? f->cap : 65536;
-		unsigned char *d;
-
-		while (cap < end)
-			cap *= 2;
-		d = realloc(f->data, cap);
-		if (!d)
-			return -1;
-		f->data = d;
-		f->cap = cap;
-	}
-	if (f->pos > f->size)
-		memset(f->data + f->size, 0, f->pos - f->size);
-	if (n)
-		memcpy(f->data + f->pos, p, (size_t)n);
-	f->pos = end;
-	if (end > f->size)
-		f->size = end;
-	return n;
-}
-
-static toff_t mf_seek(thandle_t h, toff_t off, int whence)
-{
-	struct memfile *f = h;
-	uint64_t pos = whence == SEEK_CUR   ? f->pos + off
-		       : whence == SEEK_END ? f->size + off
-					    : off;
-
-	if (pos > SIZE_MAX / 8)
-		return (toff_t)-1;
-	f->pos = (size_t)pos;
-	return pos;
-}
-
-static int mf_close(thandle_t h)
-{
-	(void)h;
-	return 0;
-}
-
-static toff_t mf_size(thandle_t h)
-{
-	return ((struct memfile *)h)->size;
-}
-
-static int mf_map(thandle_t h, void **base, toff_t *size)
-{
-	(void)h;
-	(void)base;
-	(void)size;
-	return 0;
-}
-
-static void mf_unmap(thandle_t h, void *base, toff_t size)
-{
-	(void)h;
-	(void)base;
-	(void)size;
-}
-
-static TIFF *mf_open(struct memfile *f, const char *mode, TIFFOpenOptions *opts)
-{
-	f->pos = 0;
-	return TIFFClientOpenExt("g4", mode, f, mf_read, mf_write, mf_seek,
-				 mf_close, mf_size, mf_map, mf_unmap, opts);
-}
-
-/* The G4 data of a 1 bpp pix (1 = black) in *data, which points into f. */
 static int encode(PIX *pix, struct memfile *f, const unsigned char **data,
 		  size_t *len)
 {
@@ -125,7 +32,7 @@ static int encode(PIX *pix, struct memfile *f, const unsigned char **data,
 
 	if (!opts || !row)
 		goto out;
-	tif = mf_open(f, "wm", opts);
+	tif = cc_tiff_open_mem(&f->mem, "g4", "wm", opts);
 	if (!tif)
 		goto out;
 	TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, (uint32_t)width);
@@ -151,14 +58,14 @@ static int encode(PIX *pix, struct memfile *f, const unsigned char **data,
 	if (!TIFFWriteDirectory(tif))
 		goto out;
 	TIFFClose(tif);
-	tif = mf_open(f, "rm", opts);
+	tif = cc_tiff_open_mem(&f->mem, "g4", "rm", opts);
 	if (!tif || TIFFNumberOfStrips(tif) != 1 ||
 	    !TIFFGetField(tif, TIFFTAG_STRIPOFFSETS, &offs) ||
 	    !TIFFGetField(tif, TIFFTAG_STRIPBYTECOUNTS, &counts) || !offs ||
-	    !counts || offs[0] > f->size || counts[0] > f->size - offs[0] ||
-	    !counts[0])
+	    !counts || offs[0] > f->mem.size ||
+	    counts[0] > f->mem.size - offs[0] || !counts[0])
 		goto out;
-	*data = f->data + offs[0];
+	*data = f->mem.data + offs[0];
 	*len = (size_t)counts[0];
 	rc = 0;
 out:
@@ -196,6 +103,6 @@ out:
 	if (rc && msgsize)
 		snprintf(msg, msgsize, "%s",
 			 f.msg.text[0] ? f.msg.text : "G4 encoding failed");
-	free(f.data);
+	free(f.mem.data);
 	return rc;
 }

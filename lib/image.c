@@ -20,7 +20,7 @@
 
 #include <allheaders.h>
 
-#include "tiffopts.h"
+#include "tiffmem.h"
 
 enum fmt { FMT_TIFF, FMT_PNG, FMT_JPEG, FMT_PNM };
 static const char *const fmt_name[] = {"tiff", "png", "jpeg", "pnm"};
@@ -34,7 +34,7 @@ struct cc_image {
 	int done;
 	/* TIFF state */
 	TIFF *tif;
-	size_t tif_pos;
+	struct cc_tiff_mem tif_mem; /* over data, for libtiff */
 	struct cc_tiff_msg tif_msg;
 };
 
@@ -234,69 +234,6 @@ static void put_row(PIX *pix, int y, const unsigned char *src, int color)
 
 /* ---- TIFF, through libtiff reading from memory ---- */
 
-static tmsize_t tif_read(thandle_t h, void *buf, tmsize_t size)
-{
-	struct cc_image *img = h;
-	size_t n;
-
-	if (size < 0 || img->tif_pos >= img->len)
-		return 0;
-	n = img->len - img->tif_pos;
-	if ((size_t)size < n)
-		n = (size_t)size;
-	memcpy(buf, img->data + img->tif_pos, n);
-	img->tif_pos += n;
-	return (tmsize_t)n;
-}
-
-static tmsize_t tif_write(thandle_t h, void *buf, tmsize_t size)
-{
-	(void)h;
-	(void)buf;
-	(void)size;
-	return -1;
-}
-
-static toff_t tif_seek(thandle_t h, toff_t off, int whence)
-{
-	struct cc_image *img = h;
-	uint64_t base = whence == SEEK_CUR   ? img->tif_pos
-			: whence == SEEK_END ? img->len
-					     : 0;
-
-	if (off > UINT64_MAX - base)
-		return (toff_t)-1;
-	img->tif_pos = (size_t)(base + off);
-	return img->tif_pos;
-}
-
-static int tif_close(thandle_t h)
-{
-	(void)h;
-	return 0;
-}
-
-static toff_t tif_size(thandle_t h)
-{
-	return ((struct cc_image *)h)->len;
-}
-
-static int tif_map(thandle_t h, void **base, toff_t *size)
-{
-	struct cc_image *img = h;
-
-	*base = img->data;
-	*size = img->len;
-	return 1;
-}
-
-static void tif_unmap(thandle_t h, void *base, toff_t size)
-{
-	(void)h;
-	(void)base;
-	(void)size;
-}
-
 static int tif_fail(struct cc_image *img, struct cc_error *err)
 {
 	return cc_error_set(err, CC_INPUT, "cannot read '%s': %s", img->name,
@@ -312,10 +249,10 @@ static int tiff_open(struct cc_image *img, struct cc_error *err)
 
 	if (!opts)
 		return cc_error_set(err, CC_SYSTEM, "out of memory");
-	img->tif_pos = 0;
-	img->tif = TIFFClientOpenExt(img->name, "r", img, tif_read, tif_write,
-				     tif_seek, tif_close, tif_size, tif_map,
-				     tif_unmap, opts);
+	img->tif_mem.data = img->data;
+	img->tif_mem.size = img->len;
+	img->tif_mem.readonly = 1;
+	img->tif = cc_tiff_open_mem(&img->tif_mem, img->name, "r", opts);
 	TIFFOpenOptionsFree(opts);
 	if (!img->tif)
 		return tif_fail(img, err);

@@ -327,6 +327,18 @@ static void parse_sex(struct cc_mrz *m, char c)
 		malformed(m, "sex");
 }
 
+/* Document code and issuing state: the first five characters of line 1,
+ * the same in TD1 and TD3. */
+static void parse_header(struct cc_mrz *m, const char *l1)
+{
+	memcpy(m->doc_code, l1, 2);
+	memcpy(m->issuer, l1 + 2, 3);
+	if (!is_code(l1, 2))
+		malformed(m, "document code");
+	if (!is_code(l1 + 2, 3))
+		malformed(m, "issuing state");
+}
+
 static void parse_td1(struct cc_mrz *m, const char *l1, const char *l2,
 		      const char *l3, const struct cc_date *today)
 {
@@ -334,12 +346,7 @@ static void parse_td1(struct cc_mrz *m, const char *l1, const char *l2,
 	size_t n = 9, rest = 15;
 	char expected = l1[14];
 
-	memcpy(m->doc_code, l1, 2);
-	memcpy(m->issuer, l1 + 2, 3);
-	if (!is_code(l1, 2))
-		malformed(m, "document code");
-	if (!is_code(l1 + 2, 3))
-		malformed(m, "issuing state");
+	parse_header(m, l1);
 
 	/* ICAO 9303-5 4.2.2: a number longer than 9 characters has '<' in
 	 * position 15 and goes on in the optional data, up to the next '<',
@@ -389,12 +396,7 @@ static void parse_td3(struct cc_mrz *m, const char *l1, const char *l2,
 {
 	char buf[64];
 
-	memcpy(m->doc_code, l1, 2);
-	memcpy(m->issuer, l1 + 2, 3);
-	if (!is_code(l1, 2))
-		malformed(m, "document code");
-	if (!is_code(l1 + 2, 3))
-		malformed(m, "issuing state");
+	parse_header(m, l1);
 
 	copy_field(m->number, sizeof(m->number), l2, 9);
 	if (!m->number[0])
@@ -428,6 +430,7 @@ int cc_mrz_parse(const char *const *lines, int nlines,
 {
 	struct cc_date now;
 	size_t want;
+	int rc;
 
 	if (!m)
 		return cc_error_set(err, CC_USAGE, "no MRZ to fill");
@@ -466,16 +469,8 @@ int cc_mrz_parse(const char *const *lines, int nlines,
 					i + 1, j + 1,
 					(unsigned char)lines[i][j]);
 	}
-	if (!today) {
-		if (cc_date_today(&now) != CC_OK)
-			return cc_error_set(err, CC_SYSTEM,
-					    "cannot tell today's date");
-		today = &now;
-	} else if (!cc_date_valid(today)) {
-		return cc_error_set(err, CC_USAGE,
-				    "invalid reference date %d-%d-%d",
-				    today->year, today->month, today->day);
-	}
+	if ((rc = cc_date_reference(&today, &now, err)))
+		return rc;
 
 	if (nlines == 3) {
 		m->type = CC_MRZ_TD1;

@@ -4,9 +4,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <allheaders.h>
+
+#include "report.h"
 
 enum slot_state { SLOT_EMPTY, SLOT_READY, SLOT_BUSY, SLOT_DONE };
 
@@ -89,14 +90,6 @@ static int recognise(struct cc_ocr_engine *e, struct slot *s, int assume_dpi)
 	return rc;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static void *worker(void *arg)
 {
 	double t0;
@@ -126,9 +119,9 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 
 		cc_error_clear(&s->err);
-		t0 = now_ms();
+		t0 = cc_now_ms();
 		s->rc = recognise(e, s, p->o->assume_dpi);
-		s->ocr.ms = now_ms() - t0;
+		s->ocr.ms = cc_now_ms() - t0;
 
 		pthread_mutex_lock(&p->lock);
 		s->state = SLOT_DONE;

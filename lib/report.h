@@ -14,4 +14,7 @@ int cc_report_write(const json_t *report, const char *path,
 /* Current UTC time as RFC 3339 ("2026-11-28T07:32:33Z") into buf[21]. */
 void cc_utc_now(char buf[21]);
 
+/* A monotonic clock in milliseconds, for the timings reports carry. */
+double cc_now_ms(void);
+
 #endif

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <allheaders.h>
 
@@ -83,14 +82,6 @@ json_t *cc_scan_report(struct cc_scan *s)
 	return s->report;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* Is the resolution the file gives believable? Cameras and many programs
  * write 72 dpi whatever the image is; a resolution that makes the page
  * smaller than 2 cm or larger than 60 cm is not a scan's. */
@@ -151,7 +142,7 @@ int cc_scan_page(struct cc_scan *s, PIX *raw, const struct cc_page_info *info,
 	PIX *in = NULL, *page = NULL, *gray = NULL;
 	int assumed = !plausible_dpi(info);
 	int dpi = assumed ? s->o.assume_dpi : info->xres;
-	double t0 = now_ms(), t1, t2, t3;
+	double t0 = cc_now_ms(), t1, t2, t3;
 	int rc;
 	json_t *pj;
 
@@ -166,7 +157,7 @@ int cc_scan_page(struct cc_scan *s, PIX *raw, const struct cc_page_info *info,
 	pixDestroy(&in);
 	if (rc)
 		goto out;
-	t1 = now_ms();
+	t1 = cc_now_ms();
 	if ((rc = cc_quality_measure(gray, dpi, &q, err)))
 		goto out;
 	if (!assumed && dpi < CC_Q_MIN_DPI)
@@ -174,11 +165,11 @@ int cc_scan_page(struct cc_scan *s, PIX *raw, const struct cc_page_info *info,
 				"resolution too low (%d dpi, at least %d "
 				"needed)",
 				dpi, CC_Q_MIN_DPI);
-	t2 = now_ms();
+	t2 = cc_now_ms();
 	s->npages++;
 	if ((rc = cc_tiff_writer_add(s->tw, page, dpi, sha, err)))
 		goto out;
-	t3 = now_ms();
+	t3 = cc_now_ms();
 	cc_hex(sha, sizeof(sha), hex);
 	pj = json_pack(
 		"{s:i, s:s, s:i, s:i, s:i, s:i, s:b, s:s, s:{s:f, s:f, "

@@ -10,7 +10,7 @@
 
 #include <allheaders.h>
 
-#include "tiffopts.h"
+#include "tiffmem.h"
 
 #ifndef CC_VERSION
 #define CC_VERSION "unknown"

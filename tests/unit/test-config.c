@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "config.h"
 
 static const char *const env_names[] = {"CERTCOPY_CONF", "XDG_CONFIG_HOME",
@@ -28,25 +29,13 @@ struct scratch {
 	char *env[NENV]; /* saved, restored by teardown */
 };
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct scratch *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return -1;
-	snprintf(s->dir, sizeof(s->dir), "%s/test-config.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(s->dir)) {
+	if (scratch_make(s->dir, sizeof(s->dir), "test-config")) {
 		free(s);
 		return -1;
 	}
@@ -70,7 +59,7 @@ static int teardown(void **state)
 			unsetenv(env_names[i]);
 		free(s->env[i]);
 	}
-	nftw(s->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(s->dir);
 	free(s);
 	return 0;
 }

@@ -17,6 +17,7 @@
 
 #include <allheaders.h>
 
+#include "scratch.h"
 #include "image.h"
 
 /* Decode the first page of data; returns the status, *pix NULL on error. */
@@ -529,7 +530,6 @@ static void test_bad_input(void **state)
 static void test_open_file(void **state)
 {
 	static const char pgm[] = "P5 1 1 255\n\x7f";
-	const char *tmp = getenv("TMPDIR");
 	struct cc_error err = {0, ""};
 	struct cc_page_info info;
 	struct cc_image *img;
@@ -538,9 +538,7 @@ static void test_open_file(void **state)
 	PIX *pix;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/test-image.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(scratch_make(dir, sizeof(dir), "test-image"), 0);
 	snprintf(path, sizeof(path), "%s/one.pgm", dir);
 	fp = fopen(path, "wb");
 	assert_non_null(fp);

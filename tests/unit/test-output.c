@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "output.h"
 
 struct scratch {
@@ -26,25 +27,13 @@ struct scratch {
 	char path[4200]; /* scratch for joined names */
 };
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct scratch *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return -1;
-	snprintf(s->dir, sizeof(s->dir), "%s/test-output.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(s->dir)) {
+	if (scratch_make(s->dir, sizeof(s->dir), "test-output")) {
 		free(s);
 		return -1;
 	}
@@ -56,7 +45,7 @@ static int teardown(void **state)
 {
 	struct scratch *s = *state;
 
-	nftw(s->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(s->dir);
 	free(s);
 	return 0;
 }

@@ -28,6 +28,7 @@
 
 #include <allheaders.h>
 
+#include "scratch.h"
 #include "pdfwrite.h"
 
 struct scratch {
@@ -45,25 +46,13 @@ static const struct cc_pdf_meta meta = {
 	.device = "Fujitsu fi-7160 (ADF)",
 };
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct scratch *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return -1;
-	snprintf(s->dir, sizeof(s->dir), "%s/test-pdfwrite.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(s->dir)) {
+	if (scratch_make(s->dir, sizeof(s->dir), "test-pdfwrite")) {
 		free(s);
 		return -1;
 	}
@@ -75,7 +64,7 @@ static int teardown(void **state)
 {
 	struct scratch *s = *state;
 
-	nftw(s->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(s->dir);
 	free(s);
 	return 0;
 }

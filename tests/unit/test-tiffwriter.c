@@ -19,6 +19,7 @@
 
 #include <allheaders.h>
 
+#include "scratch.h"
 #include "digest.h"
 #include "tiffwriter.h"
 
@@ -30,14 +31,11 @@ struct scratch {
 
 static int setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct scratch *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return -1;
-	snprintf(s->dir, sizeof(s->dir), "%s/test-tiffwriter.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(s->dir)) {
+	if (scratch_make(s->dir, sizeof(s->dir), "test-tiffwriter")) {
 		free(s);
 		return -1;
 	}
