@@ -98,9 +98,9 @@ static int next_page(void *arg, PIX **pix, struct cc_page_info *info,
 			return cc_error_set(err, CC_SYSTEM, "out of memory");
 		}
 		r->images = im;
-		rc = cc_pdf_writer_add_image(r->pdf, *pix,
-					     cc_ocr_page_dpi(info, resolution),
-					     &r->images[r->nread - 1], err);
+		rc = cc_pdf_writer_add_image(
+			r->pdf, *pix, cc_page_dpi(info, resolution, NULL),
+			&r->images[r->nread - 1], err);
 		if (rc)
 			pixDestroy(pix);
 	}
@@ -128,7 +128,8 @@ static int take_page(void *arg, int index, PIX *pix,
 		     const struct cc_ocr_page *ocr, struct cc_error *err)
 {
 	struct run *r = arg;
-	int dpi = cc_ocr_page_dpi(info, resolution);
+	int assumed;
+	int dpi = cc_page_dpi(info, resolution, &assumed);
 	struct cc_pdf_word *words = NULL;
 	int rc;
 
@@ -160,7 +161,7 @@ static int take_page(void *arg, int index, PIX *pix,
 		json_pack("{s:i, s:i, s:i, s:i, s:b, s:f, s:f, s:s, s:o}",
 			  "page", index + 1, "width", pixGetWidth(pix),
 			  "height", pixGetHeight(pix), "dpi", dpi,
-			  "dpi_assumed", dpi != info->xres, "mean_confidence",
+			  "dpi_assumed", assumed, "mean_confidence",
 			  ocr->mean_conf, "ocr_ms", ocr->ms, "text", ocr->text,
 			  "words", words_json(ocr)));
 	r->npages++;

@@ -710,3 +710,28 @@ int cc_image_next(struct cc_image *img, PIX **page, struct cc_page_info *info,
 	}
 	return rc;
 }
+
+/* Is the resolution the file gives believable? Cameras and many programs
+ * write 72 dpi whatever the image is; a resolution that makes the page
+ * smaller than 2 cm or larger than 60 cm is not a scan's. */
+static int plausible_dpi(const struct cc_page_info *info)
+{
+	double w, h;
+
+	if (info->xres < 50 || info->xres > 4800 || info->yres != info->xres)
+		return 0;
+	w = (double)info->width / info->xres;
+	h = (double)info->height / info->xres;
+	return w >= 0.8 && h >= 0.8 && w <= 24 && h <= 24;
+}
+
+int cc_page_dpi(const struct cc_page_info *info, int assume_dpi, int *assumed)
+{
+	int ok = plausible_dpi(info);
+
+	if (assumed)
+		*assumed = !ok;
+	if (ok)
+		return info->xres;
+	return assume_dpi > 0 ? assume_dpi : 300;
+}

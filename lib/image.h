@@ -40,4 +40,9 @@ int cc_image_next(struct cc_image *img, struct Pix **page,
 		  struct cc_page_info *info, struct cc_error *err);
 void cc_image_close(struct cc_image *img);
 
+/* The resolution a page is taken to have, by every tool alike: the one its
+ * file or scanner gives when that is believable (the page 2 to 60 cm a
+ * side), else assume_dpi (300 when 0). *assumed (may be NULL) says which. */
+int cc_page_dpi(const struct cc_page_info *info, int assume_dpi, int *assumed);
+
 #endif

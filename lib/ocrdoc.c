@@ -33,13 +33,6 @@ struct pool {
 	struct cc_error init_err;
 };
 
-int cc_ocr_page_dpi(const struct cc_page_info *info, int assume_dpi)
-{
-	if (info->xres >= 50 && info->xres <= 4800)
-		return info->xres;
-	return assume_dpi > 0 ? assume_dpi : 300;
-}
-
 /* The READY slot holding the lowest page index, or NULL. */
 static struct slot *next_ready(struct pool *p)
 {
@@ -60,7 +53,7 @@ static struct slot *next_ready(struct pool *p)
 
 static int recognise(struct cc_ocr_engine *e, struct slot *s, int assume_dpi)
 {
-	int dpi = cc_ocr_page_dpi(&s->info, assume_dpi), rc;
+	int dpi = cc_page_dpi(&s->info, assume_dpi, NULL), rc;
 	PIX *big;
 
 	if ((double)pixGetWidth(s->pix) / dpi >= SMALL_PAGE_INCHES ||

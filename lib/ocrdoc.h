@@ -35,7 +35,4 @@ int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
 		    void *src_arg, cc_page_sink sink, void *sink_arg,
 		    struct cc_error *err);
 
-/* The resolution to OCR a page at: its own, or assume_dpi. */
-int cc_ocr_page_dpi(const struct cc_page_info *info, int assume_dpi);
-
 #endif

@@ -82,20 +82,6 @@ json_t *cc_scan_report(struct cc_scan *s)
 	return s->report;
 }
 
-/* Is the resolution the file gives believable? Cameras and many programs
- * write 72 dpi whatever the image is; a resolution that makes the page
- * smaller than 2 cm or larger than 60 cm is not a scan's. */
-static int plausible_dpi(const struct cc_page_info *info)
-{
-	double w, h;
-
-	if (info->xres < 50 || info->xres > 4800 || info->yres != info->xres)
-		return 0;
-	w = (double)info->width / info->xres;
-	h = (double)info->height / info->xres;
-	return w >= 0.8 && h >= 0.8 && w <= 24 && h <= 24;
-}
-
 /* The raw page in the colour model asked for. */
 static PIX *to_mode(PIX *raw, const char *mode)
 {
@@ -140,8 +126,8 @@ int cc_scan_page(struct cc_scan *s, PIX *raw, const struct cc_page_info *info,
 	unsigned char sha[CC_SHA256_LEN];
 	char hex[CC_SHA256_HEX];
 	PIX *in = NULL, *page = NULL, *gray = NULL;
-	int assumed = !plausible_dpi(info);
-	int dpi = assumed ? s->o.assume_dpi : info->xres;
+	int assumed;
+	int dpi = cc_page_dpi(info, s->o.assume_dpi, &assumed);
 	double t0 = cc_now_ms(), t1, t2, t3;
 	int rc;
 	json_t *pj;

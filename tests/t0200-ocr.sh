@@ -148,6 +148,16 @@ expect_failure 3 cc-ocr "$T/dot.png" -o "$T/dot.pdf"
 assert_stderr "^cc-ocr: '$T/dot.png': page 1 is 1 x 1 pixels, too small to be a document$"
 assert_no_file "$T/dot.pdf"
 
+test_case 'a 72 dpi camera label is not believed, as in cc-scan'
+need_samples
+need jq pdfinfo
+$PY -c "from PIL import Image
+Image.open('$SAMPLES/birth-cert.png').save('$T/camera.png', dpi=(72, 72))"
+expect_success cc-ocr "$T/camera.png" -o "$T/camera.pdf" --json "$T/camera.json"
+assert_jq "$T/camera.json" '.pages[0].dpi == 300 and .pages[0].dpi_assumed'
+pdfinfo "$T/camera.pdf" | grep -q '^Page size: *595.2 x 841.9' ||
+	fail "not an A4 page: $(pdfinfo "$T/camera.pdf" | grep 'Page size')"
+
 test_case '--type, --text, stdin and several jobs'
 need jq
 expect_success cc-ocr --type generic --jobs 1 --text "$T/g.txt" -o "$T/g.pdf" \
