@@ -203,33 +203,29 @@ static int turn(PIX **page, PIX **gray, int quads)
 	return 0;
 }
 
-static void find_skew(PIX *g, struct cc_cleanup_info *info)
+static void find_skew(PIX *bin, struct cc_cleanup_info *info)
 {
-	PIX *bin = binarize_for_analysis(g);
 	l_float32 angle = 0, conf = 0;
 
-	if (bin && pixFindSkewSweepAndSearch(bin, &angle, &conf, 4, 2,
-					     SKEW_RANGE, 1.0f, 0.01f) == 0) {
+	if (pixFindSkewSweepAndSearch(bin, &angle, &conf, 4, 2, SKEW_RANGE,
+				      1.0f, 0.01f) == 0) {
 		/* Leptonica's angle is both the page's skew, counter-
 		 * clockwise positive, and what pixRotate (clockwise
 		 * positive) must turn it by to straighten it. */
 		info->skew_found = angle;
 		info->skew_conf = conf;
 	}
-	pixDestroy(&bin);
 }
 
 /* Which way the text runs: Leptonica's up/down and left/right confidences
  * (positive up: upright; positive left: the page was turned a quarter
  * counter-clockwise). Returns the quarter turns clockwise that set it
  * upright: 0 when unsure, as on pages without enough text. */
-static int find_orientation(PIX *g, int dpi, struct cc_cleanup_info *info)
+static int find_orientation(PIX *bin, int dpi, struct cc_cleanup_info *info)
 {
-	PIX *bin = binarize_for_analysis(g), *red;
+	PIX *red;
 	l_float32 up = 0, left = 0;
 
-	if (!bin)
-		return 0;
 	/* Leptonica's detector is tuned for 150-300 dpi text. */
 	red = dpi >= 250 ? pixReduceRankBinary2(bin, 1, NULL) : pixClone(bin);
 	if (red && pixOrientDetect(red, &up, &left, 0, 0) == 0) {
@@ -237,7 +233,6 @@ static int find_orientation(PIX *g, int dpi, struct cc_cleanup_info *info)
 		info->orient_left_conf = left;
 	}
 	pixDestroy(&red);
-	pixDestroy(&bin);
 	if (fabs(left) >= ORIENT_MIN_CONF && fabs(left) > 2 * fabs(up))
 		return left > 0 ? 1 : 3;
 	if (up <= -ORIENT_MIN_CONF && fabs(up) > 2 * fabs(left))
@@ -249,7 +244,7 @@ int cc_cleanup_page(PIX *in, int dpi, const struct cc_cleanup_opts *o,
 		    PIX **out, PIX **gray, struct cc_cleanup_info *info,
 		    struct cc_error *err)
 {
-	PIX *page = pixClone(in), *g = to_gray(in);
+	PIX *page = pixClone(in), *g = to_gray(in), *bin = NULL;
 	int x, y, w, h;
 
 	setMsgSeverity(L_SEVERITY_NONE); /* the library never prints */
@@ -273,15 +268,27 @@ int cc_cleanup_page(PIX *in, int dpi, const struct cc_cleanup_opts *o,
 	/* Orientation first: a page fed sideways shows no text lines to
 	 * deskew by until it is turned. A few degrees of skew do not hide
 	 * which way the text runs. */
+	/* One binary image serves both analyses; a quarter turn is exact on
+	 * it, so it is turned with the page rather than made again. */
+	if ((o->orient || o->deskew) && !(bin = binarize_for_analysis(g)))
+		goto nomem;
 	if (o->orient) {
-		int quads = find_orientation(g, dpi, info);
+		int quads = find_orientation(bin, dpi, info);
 
-		if (quads && turn(&page, &g, quads))
-			goto nomem;
+		if (quads) {
+			PIX *b = pixRotateOrth(bin, quads);
+
+			if (!b || turn(&page, &g, quads)) {
+				pixDestroy(&b);
+				goto nomem;
+			}
+			pixDestroy(&bin);
+			bin = b;
+		}
 		info->turned = 90 * quads;
 	}
 	if (o->deskew) {
-		find_skew(g, info);
+		find_skew(bin, info);
 		if (info->skew_conf >= SKEW_MIN_CONF &&
 		    fabs(info->skew_found) >= SKEW_MIN_ANGLE) {
 			if (rotate(&page, &g, info->skew_found))
@@ -289,6 +296,7 @@ int cc_cleanup_page(PIX *in, int dpi, const struct cc_cleanup_opts *o,
 			info->skew_corrected = 1;
 		}
 	}
+	pixDestroy(&bin);
 	/* After a rotation the border shows as dark wedges at the edges. */
 	if (o->crop && info->skew_corrected) {
 		int x2, y2;
@@ -323,6 +331,7 @@ int cc_cleanup_page(PIX *in, int dpi, const struct cc_cleanup_opts *o,
 	*gray = g;
 	return CC_OK;
 nomem:
+	pixDestroy(&bin);
 	pixDestroy(&page);
 	pixDestroy(&g);
 	return cc_error_set(err, CC_SYSTEM,
