@@ -8,7 +8,7 @@ DATADIR ?= $(PREFIX)/share/certcopy
 CC ?= cc
 PKGS := lept libtiff-4 libpng libjpeg popt jansson openssl inih sane-backends \
 	zlib lcms2 \
-	tesseract zbar
+	tesseract zbar libqpdf libcurl libp11 harfbuzz harfbuzz-subset freetype2
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings
 ifdef WERROR
@@ -27,8 +27,9 @@ LIBS := $(shell pkg-config --libs $(PKGS)) -lunistring -lgomp -lpthread -lm
 # Builds with different flags live apart, so switching never mixes objects.
 B := build/$(if $(SANITIZE),san,opt)
 
-MODULES := error output digest report config cli tiffmem image tiffwriter quality \
-	cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields mrzread recognize
+MODULES := error output digest report config cli buf tiffmem image tiffwriter \
+	quality cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields \
+	mrzread recognize pdf pdfinc pades signer http tsa font statement
 TOOLS := cc-scan cc-ocr
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))

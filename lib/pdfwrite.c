@@ -10,6 +10,7 @@
  * ToUnicode), Info, the XMP metadata, the sRGB profile and output intent,
  * the page tree, the catalog and the cross-reference table.
  */
+#include "buf.h"
 #include "pdfwrite.h"
 
 #include <errno.h>
@@ -33,94 +34,6 @@
 #define NONBMP_CID0 0xD800u /* CIDs of characters beyond the BMP */
 #define NONBMP_MAX 0x800u
 #define XREF_MAX 9999999999ULL /* what 10 digits hold */
-
-/* ---- growable byte buffers ---- */
-
-struct buf {
-	unsigned char *data;
-	size_t len, cap;
-	int failed; /* an allocation failed: the contents are incomplete */
-};
-
-static int buf_grow(struct buf *b, size_t more)
-{
-	size_t cap;
-	unsigned char *p;
-
-	if (b->failed)
-		return -1;
-	if (more <= b->cap - b->len)
-		return 0;
-	if (more > SIZE_MAX / 4 - b->len) {
-		b->failed = 1;
-		return -1;
-	}
-	cap = b->cap ? b->cap : 256;
-	while (cap - b->len < more)
-		cap *= 2;
-	p = realloc(b->data, cap);
-	if (!p) {
-		b->failed = 1;
-		return -1;
-	}
-	b->data = p;
-	b->cap = cap;
-	return 0;
-}
-
-static void buf_put(struct buf *b, const void *p, size_t n)
-{
-	if (n && !buf_grow(b, n)) {
-		memcpy(b->data + b->len, p, n);
-		b->len += n;
-	}
-}
-
-static void buf_puts(struct buf *b, const char *s)
-{
-	buf_put(b, s, strlen(s));
-}
-
-__attribute__((format(printf, 2, 3))) static void
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || buf_grow(b, (size_t)n + 1)) {
-		b->failed = 1;
-		return;
-	}
-	va_start(ap, fmt);
-	if (vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap) != n)
-		b->failed = 1;
-	else
-		b->len += (size_t)n;
-	va_end(ap);
-}
-
-static void buf_u16(struct buf *b, unsigned v)
-{
-	unsigned char x[2] = {(unsigned char)(v >> 8), (unsigned char)v};
-
-	buf_put(b, x, 2);
-}
-
-/* Big-endian 16-bit fields; negative values in two's complement. */
-static void buf_u16s(struct buf *b, const int *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		buf_u16(b, (unsigned)v[i] & 0xffff);
-}
-
-static void buf_free(struct buf *b)
-{
-	free(b->data);
-	memset(b, 0, sizeof(*b));
-}
 
 /* ---- text ---- */
 
@@ -156,7 +69,7 @@ static uint32_t utf8_next(const unsigned char *s, size_t len, size_t *n)
 	return c;
 }
 
-static void utf8_put(struct buf *b, uint32_t c)
+static void utf8_put(struct cc_buf *b, uint32_t c)
 {
 	unsigned char u[4];
 	size_t n;
@@ -173,12 +86,12 @@ static void utf8_put(struct buf *b, uint32_t c)
 	for (size_t i = 1; i < n; i++)
 		u[i] = (unsigned char)(0x80 |
 				       ((c >> (6 * (n - 1 - i))) & 0x3f));
-	buf_put(b, u, n);
+	cc_buf_put(b, u, n);
 }
 
 /* A PDF text string: literal when printable ASCII, else UTF-16BE with a
  * byte order mark, in hex. */
-static void pdf_text(struct buf *b, const char *str)
+static void pdf_text(struct cc_buf *b, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t len = strlen(str), n;
@@ -188,32 +101,32 @@ static void pdf_text(struct buf *b, const char *str)
 		if (s[i] < 0x20 || s[i] > 0x7e)
 			ascii = 0;
 	if (ascii) {
-		buf_puts(b, "(");
+		cc_buf_puts(b, "(");
 		for (size_t i = 0; i < len; i++) {
 			if (s[i] == '(' || s[i] == ')' || s[i] == '\\')
-				buf_puts(b, "\\");
-			buf_put(b, s + i, 1);
+				cc_buf_puts(b, "\\");
+			cc_buf_put(b, s + i, 1);
 		}
-		buf_puts(b, ")");
+		cc_buf_puts(b, ")");
 		return;
 	}
-	buf_puts(b, "<FEFF");
+	cc_buf_puts(b, "<FEFF");
 	for (size_t i = 0; i < len; i += n) {
 		uint32_t c = utf8_next(s + i, len - i, &n);
 
 		if (c >= 0x10000)
-			buf_printf(b, "%04X%04X",
+			cc_buf_printf(b, "%04X%04X",
 				   0xd800 + ((c - 0x10000) >> 10),
 				   0xdc00 + ((c - 0x10000) & 0x3ff));
 		else
-			buf_printf(b, "%04X", c);
+			cc_buf_printf(b, "%04X", c);
 	}
-	buf_puts(b, ">");
+	cc_buf_puts(b, ">");
 }
 
 /* Character data for XML: escaped, valid UTF-8, no characters XML 1.0
  * forbids. */
-static void xml_text(struct buf *b, const char *str)
+static void xml_text(struct cc_buf *b, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t len = strlen(str), n;
@@ -223,19 +136,19 @@ static void xml_text(struct buf *b, const char *str)
 
 		switch (c) {
 		case '&':
-			buf_puts(b, "&amp;");
+			cc_buf_puts(b, "&amp;");
 			break;
 		case '<':
-			buf_puts(b, "&lt;");
+			cc_buf_puts(b, "&lt;");
 			break;
 		case '>':
-			buf_puts(b, "&gt;");
+			cc_buf_puts(b, "&gt;");
 			break;
 		case '"':
-			buf_puts(b, "&quot;");
+			cc_buf_puts(b, "&quot;");
 			break;
 		case '\'':
-			buf_puts(b, "&apos;");
+			cc_buf_puts(b, "&apos;");
 			break;
 		default:
 			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
@@ -301,7 +214,7 @@ struct cc_pdf_writer {
 	unsigned char used[0x10000 / 8];
 	uint32_t nonbmp[NONBMP_MAX]; /* character of CID NONBMP_CID0 + i */
 	unsigned nnonbmp;
-	struct buf content;
+	struct cc_buf content;
 };
 
 static int failed(const struct cc_pdf_writer *w)
@@ -377,7 +290,7 @@ __attribute__((format(printf, 2, 3))) static void putf(struct cc_pdf_writer *w,
 		put(w, s, (size_t)n);
 }
 
-static void put_buf(struct cc_pdf_writer *w, const struct buf *b)
+static void put_buf(struct cc_pdf_writer *w, const struct cc_buf *b)
 {
 	if (b->failed)
 		w->why = "out of memory";
@@ -418,11 +331,11 @@ static void put_stream(struct cc_pdf_writer *w, int obj, const char *dict,
 	put(w, "\nendstream\nendobj\n", 18);
 }
 
-static int deflate_buf(struct buf *z, const void *data, size_t len)
+static int deflate_buf(struct cc_buf *z, const void *data, size_t len)
 {
 	uLongf n = compressBound((uLong)len);
 
-	if (buf_grow(z, n) || compress2(z->data, &n, data, (uLong)len,
+	if (cc_buf_grow(z, n) || compress2(z->data, &n, data, (uLong)len,
 					Z_DEFAULT_COMPRESSION) != Z_OK)
 		return -1;
 	z->len = n;
@@ -432,7 +345,7 @@ static int deflate_buf(struct buf *z, const void *data, size_t len)
 static void put_flate_stream(struct cc_pdf_writer *w, int obj, const char *dict,
 			     const void *data, size_t len)
 {
-	struct buf z = {0};
+	struct cc_buf z = {0};
 	char d[256];
 
 	if (snprintf(d, sizeof(d), "%s /Filter /FlateDecode", dict) >=
@@ -441,7 +354,7 @@ static void put_flate_stream(struct cc_pdf_writer *w, int obj, const char *dict,
 		w->why = "out of memory";
 	else
 		put_stream(w, obj, d, z.data, z.len);
-	buf_free(&z);
+	cc_buf_free(&z);
 }
 
 /* ---- metadata ---- */
@@ -508,44 +421,44 @@ static int parse_created(struct cc_pdf_writer *w, const char *s)
 }
 
 /* The mark of Art. 12: converted from paper, by whom, with what, when. */
-static void statement(const struct cc_pdf_writer *w, struct buf *b, int vi)
+static void statement(const struct cc_pdf_writer *w, struct cc_buf *b, int vi)
 {
-	buf_puts(b, vi ? "Thông điệp dữ liệu được chuyển đổi từ văn bản giấy"
+	cc_buf_puts(b, vi ? "Thông điệp dữ liệu được chuyển đổi từ văn bản giấy"
 		       : "Converted from a paper original");
 	if (w->by)
-		buf_printf(b, vi ? " bởi %s" : " by %s", w->by);
+		cc_buf_printf(b, vi ? " bởi %s" : " by %s", w->by);
 	if (w->device)
-		buf_printf(b, " (%s)", w->device);
-	buf_printf(b, vi ? " vào %s" : " on %s", w->xmpdate);
-	buf_put(b, "", 1);
+		cc_buf_printf(b, " (%s)", w->device);
+	cc_buf_printf(b, vi ? " vào %s" : " on %s", w->xmpdate);
+	cc_buf_put(b, "", 1);
 }
 
 static void put_info(struct cc_pdf_writer *w, int obj)
 {
-	struct buf b = {0}, st = {0};
+	struct cc_buf b = {0}, st = {0};
 
 	statement(w, &st, 0);
-	buf_puts(&b, "<<");
+	cc_buf_puts(&b, "<<");
 	if (w->title) {
-		buf_puts(&b, " /Title ");
+		cc_buf_puts(&b, " /Title ");
 		pdf_text(&b, w->title);
 	}
 	if (!st.failed) {
-		buf_puts(&b, " /Subject ");
+		cc_buf_puts(&b, " /Subject ");
 		pdf_text(&b, (const char *)st.data);
 	}
-	buf_puts(&b, " /Producer ");
+	cc_buf_puts(&b, " /Producer ");
 	pdf_text(&b, w->producer);
-	buf_printf(&b, " /Creator (certcopy) /CreationDate (%s) /ModDate (%s)",
+	cc_buf_printf(&b, " /Creator (certcopy) /CreationDate (%s) /ModDate (%s)",
 		   w->pdfdate, w->pdfdate);
-	buf_puts(&b, " >>\n");
+	cc_buf_puts(&b, " >>\n");
 	begin_obj(w, obj);
 	put_buf(w, &b);
 	put(w, "endobj\n", 7);
 	if (st.failed)
 		w->why = "out of memory";
-	buf_free(&b);
-	buf_free(&st);
+	cc_buf_free(&b);
+	cc_buf_free(&st);
 }
 
 static const char xmp_schema[] =
@@ -581,9 +494,9 @@ static const char xmp_schema[] =
 	"</rdf:li></rdf:Bag></pdfaExtension:schemas>\n"
 	"</rdf:Description>\n";
 
-static void xmp(const struct cc_pdf_writer *w, struct buf *b)
+static void xmp(const struct cc_pdf_writer *w, struct cc_buf *b)
 {
-	struct buf en = {0}, vi = {0};
+	struct cc_buf en = {0}, vi = {0};
 
 	statement(w, &en, 0);
 	statement(w, &vi, 1);
@@ -591,7 +504,7 @@ static void xmp(const struct cc_pdf_writer *w, struct buf *b)
 		b->failed = 1;
 		goto out;
 	}
-	buf_puts(b,
+	cc_buf_puts(b,
 		 "<?xpacket begin=\"\xef\xbb\xbf\" "
 		 "id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
 		 "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
@@ -606,22 +519,22 @@ static void xmp(const struct cc_pdf_writer *w, struct buf *b)
 		 "xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
 		 "<dc:format>application/pdf</dc:format>\n");
 	if (w->title) {
-		buf_puts(b,
+		cc_buf_puts(b,
 			 "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
 		xml_text(b, w->title);
-		buf_puts(b, "</rdf:li></rdf:Alt></dc:title>\n");
+		cc_buf_puts(b, "</rdf:li></rdf:Alt></dc:title>\n");
 	}
-	buf_puts(b, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+	cc_buf_puts(b, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
 	xml_text(b, (const char *)en.data);
-	buf_puts(b, "</rdf:li><rdf:li xml:lang=\"vi\">");
+	cc_buf_puts(b, "</rdf:li><rdf:li xml:lang=\"vi\">");
 	xml_text(b, (const char *)vi.data);
-	buf_puts(b, "</rdf:li></rdf:Alt></dc:description>\n");
+	cc_buf_puts(b, "</rdf:li></rdf:Alt></dc:description>\n");
 	if (w->lang) {
-		buf_puts(b, "<dc:language><rdf:Bag><rdf:li>");
+		cc_buf_puts(b, "<dc:language><rdf:Bag><rdf:li>");
 		xml_text(b, w->lang);
-		buf_puts(b, "</rdf:li></rdf:Bag></dc:language>\n");
+		cc_buf_puts(b, "</rdf:li></rdf:Bag></dc:language>\n");
 	}
-	buf_printf(b,
+	cc_buf_printf(b,
 		   "</rdf:Description>\n"
 		   "<rdf:Description rdf:about=\"\" "
 		   "xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
@@ -635,26 +548,26 @@ static void xmp(const struct cc_pdf_writer *w, struct buf *b)
 		   "<pdf:Producer>",
 		   w->xmpdate, w->xmpdate, w->xmpdate);
 	xml_text(b, w->producer);
-	buf_puts(b,
+	cc_buf_puts(b,
 		 "</pdf:Producer>\n</rdf:Description>\n"
 		 "<rdf:Description rdf:about=\"\" xmlns:cc=\"" CC_PDF_XMP_NS
 		 "\">\n<cc:ConvertedFromPaper>True</cc:ConvertedFromPaper>\n");
 	if (w->by) {
-		buf_puts(b, "<cc:ConvertedBy>");
+		cc_buf_puts(b, "<cc:ConvertedBy>");
 		xml_text(b, w->by);
-		buf_puts(b, "</cc:ConvertedBy>\n");
+		cc_buf_puts(b, "</cc:ConvertedBy>\n");
 	}
 	if (w->device) {
-		buf_puts(b, "<cc:Device>");
+		cc_buf_puts(b, "<cc:Device>");
 		xml_text(b, w->device);
-		buf_puts(b, "</cc:Device>\n");
+		cc_buf_puts(b, "</cc:Device>\n");
 	}
-	buf_puts(b, "</rdf:Description>\n");
-	buf_puts(b, xmp_schema);
-	buf_puts(b, "</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+	cc_buf_puts(b, "</rdf:Description>\n");
+	cc_buf_puts(b, xmp_schema);
+	cc_buf_puts(b, "</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
 out:
-	buf_free(&en);
-	buf_free(&vi);
+	cc_buf_free(&en);
+	cc_buf_free(&vi);
 }
 
 /* lcms's sRGB, with the creation time it stamps replaced by a fixed one so
@@ -736,7 +649,7 @@ static const int font_maxp[16] = {1, 0, 2, 4, 1, 0, 0, 2};
 static const int font_post[16] = {3, 0, 0, 0, -100, 50, 0, 1};
 /* clang-format on */
 
-static void font_name_table(struct buf *b)
+static void font_name_table(struct cc_buf *b)
 {
 	static const char *const names[] = {
 		NULL,
@@ -750,19 +663,19 @@ static void font_name_table(struct buf *b)
 	const size_t n = sizeof(names) / sizeof(names[0]) - 1;
 	size_t off = 0;
 
-	buf_u16(b, 0);
-	buf_u16(b, (unsigned)n);
-	buf_u16(b, (unsigned)(6 + 12 * n));
+	cc_buf_u16(b, 0);
+	cc_buf_u16(b, (unsigned)n);
+	cc_buf_u16(b, (unsigned)(6 + 12 * n));
 	for (size_t i = 1; i <= n; i++) {
 		size_t len = 2 * strlen(names[i]);
 		int rec[6] = {3, 1, 0x409, (int)i, (int)len, (int)off};
 
-		buf_u16s(b, rec, 6);
+		cc_buf_u16s(b, rec, 6);
 		off += len;
 	}
 	for (size_t i = 1; i <= n; i++)
 		for (const char *s = names[i]; *s; s++)
-			buf_u16(b, (unsigned char)*s);
+			cc_buf_u16(b, (unsigned char)*s);
 }
 
 static uint32_t font_sum(const unsigned char *p, size_t n)
@@ -775,7 +688,7 @@ static uint32_t font_sum(const unsigned char *p, size_t n)
 	return sum;
 }
 
-static void build_font(struct buf *f)
+static void build_font(struct cc_buf *f)
 {
 	struct {
 		const char *tag;
@@ -793,8 +706,8 @@ static void build_font(struct buf *f)
 	uint32_t sum;
 	int dir[6] = {1, 0, (int)ntab, 128, 3, (int)(16 * ntab - 128)};
 
-	buf_u16s(f, dir, 6);
-	buf_grow(f, off);
+	cc_buf_u16s(f, dir, 6);
+	cc_buf_grow(f, off);
 	if (f->failed)
 		return;
 	memset(f->data + f->len, 0, off - f->len);
@@ -804,11 +717,11 @@ static void build_font(struct buf *f)
 		unsigned char *rec;
 
 		if (tab[i].v)
-			buf_u16s(f, tab[i].v, tab[i].n);
+			cc_buf_u16s(f, tab[i].v, tab[i].n);
 		else
 			font_name_table(f);
 		len = f->len - start;
-		buf_put(f, "\0\0\0", (4 - len % 4) % 4);
+		cc_buf_put(f, "\0\0\0", (4 - len % 4) % 4);
 		if (f->failed)
 			return;
 		if (!strcmp(tab[i].tag, "head"))
@@ -827,13 +740,13 @@ static void build_font(struct buf *f)
 		f->data[head + 8 + k] = (unsigned char)(sum >> (24 - 8 * k));
 }
 
-static void to_unicode(const struct cc_pdf_writer *w, struct buf *b)
+static void to_unicode(const struct cc_pdf_writer *w, struct cc_buf *b)
 {
 	unsigned count = 0, block;
 
 	for (unsigned cid = 0; cid < 0x10000; cid++)
 		count += w->used[cid >> 3] >> (cid & 7) & 1;
-	buf_puts(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
+	cc_buf_puts(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
 		    "begincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering "
 		    "(UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS "
 		    "def\n/CMapType 2 def\n1 begincodespacerange\n<0000> "
@@ -843,23 +756,23 @@ static void to_unicode(const struct cc_pdf_writer *w, struct buf *b)
 		if (!(w->used[cid >> 3] >> (cid & 7) & 1))
 			continue;
 		if (block == 0)
-			buf_printf(b, "%u beginbfchar\n",
+			cc_buf_printf(b, "%u beginbfchar\n",
 				   count < 100 ? count : 100);
 		if (cid >= NONBMP_CID0 && cid < NONBMP_CID0 + NONBMP_MAX) {
 			uint32_t c = w->nonbmp[cid - NONBMP_CID0] - 0x10000;
 
-			buf_printf(b, "<%04X> <%04X%04X>\n", cid,
+			cc_buf_printf(b, "<%04X> <%04X%04X>\n", cid,
 				   0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
 		} else {
-			buf_printf(b, "<%04X> <%04X>\n", cid, cid);
+			cc_buf_printf(b, "<%04X> <%04X>\n", cid, cid);
 		}
 		count--;
 		if (++block == 100 || count == 0) {
-			buf_puts(b, "endbfchar\n");
+			cc_buf_puts(b, "endbfchar\n");
 			block = 0;
 		}
 	}
-	buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
+	cc_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
 		    "end\nend\n");
 }
 
@@ -867,7 +780,7 @@ static void put_font(struct cc_pdf_writer *w)
 {
 	int cidfont = new_obj(w), desc = new_obj(w), file = new_obj(w);
 	int map = new_obj(w), tou = new_obj(w);
-	struct buf b = {0};
+	struct cc_buf b = {0};
 	char dict[64];
 
 	if (failed(w))
@@ -902,7 +815,7 @@ static void put_font(struct cc_pdf_writer *w)
 
 	/* Every CID shows glyph 1. */
 	b.len = 0;
-	if (!buf_grow(&b, 0x20000)) {
+	if (!cc_buf_grow(&b, 0x20000)) {
 		for (size_t i = 0; i < 0x20000; i += 2)
 			b.data[i] = 0, b.data[i + 1] = 1;
 		b.len = 0x20000;
@@ -918,7 +831,7 @@ static void put_font(struct cc_pdf_writer *w)
 		w->why = "out of memory";
 	else
 		put_flate_stream(w, tou, "", b.data, b.len);
-	buf_free(&b);
+	cc_buf_free(&b);
 }
 
 /* ---- page images ---- */
@@ -1054,7 +967,7 @@ static double tz(double want, double natural)
  * stretched (Tz) to the box's width, and between words a space stretched
  * over the gap, so that extraction gives "word word". Returns whether any
  * text was shown. */
-static int page_text(struct cc_pdf_writer *w, struct buf *c,
+static int page_text(struct cc_pdf_writer *w, struct cc_buf *c,
 		     const struct cc_pdf_word *words, size_t nwords, int width,
 		     int height, double scale)
 {
@@ -1075,7 +988,7 @@ static int page_text(struct cc_pdf_writer *w, struct buf *c,
 		if (lineh <= 0)
 			continue;
 		fs = lineh * scale;
-		buf_printf(c, "BT\n3 Tr\n/F0 %s Tf\n", num(fs).s);
+		cc_buf_printf(c, "BT\n3 Tr\n/F0 %s Tf\n", num(fs).s);
 		for (size_t k = i; k < end; k++) {
 			const struct cc_pdf_word *wd = &words[k];
 			const unsigned char *s =
@@ -1088,13 +1001,13 @@ static int page_text(struct cc_pdf_writer *w, struct buf *c,
 				double gap =
 					((double)wd->x0 - prev->x1) * scale;
 
-				buf_printf(c, "%s Tz\n<%04X> Tj\n",
+				cc_buf_printf(c, "%s Tz\n<%04X> Tj\n",
 					   num(tz(gap, fs * ADVANCE / 1000)).s,
 					   cid_of(w, ' '));
 			}
 			len = strlen(wd->text);
 			glyphs = text_length(wd->text);
-			buf_printf(c, "1 0 0 1 %s %s Tm\n%s Tz\n<",
+			cc_buf_printf(c, "1 0 0 1 %s %s Tm\n%s Tz\n<",
 				   num(wd->x0 * scale).s,
 				   num(top - baseline_of(wd) * scale).s,
 				   num(tz(((double)wd->x1 - wd->x0) * scale,
@@ -1103,16 +1016,16 @@ static int page_text(struct cc_pdf_writer *w, struct buf *c,
 			for (size_t j = 0, g = 0; j < len; j += n, g++) {
 				/* PDF/A caps strings at 32767 bytes. */
 				if (g && g % 4096 == 0)
-					buf_puts(c, "> Tj\n<");
-				buf_printf(c, "%04X",
+					cc_buf_puts(c, "> Tj\n<");
+				cc_buf_printf(c, "%04X",
 					   cid_of(w, utf8_next(s + j, len - j,
 							       &n)));
 			}
-			buf_puts(c, "> Tj\n");
+			cc_buf_puts(c, "> Tj\n");
 			prev = wd;
 			shown = 1;
 		}
-		buf_puts(c, "ET\n");
+		cc_buf_puts(c, "ET\n");
 	}
 	return shown;
 }
@@ -1145,7 +1058,7 @@ static void free_writer(struct cc_pdf_writer *w)
 	free(w->device);
 	free(w->xref);
 	free(w->pages);
-	buf_free(&w->content);
+	cc_buf_free(&w->content);
 	cc_sha256_free(w->md);
 	free(w);
 }
@@ -1336,7 +1249,7 @@ int cc_pdf_writer_add_page_image(struct cc_pdf_writer *w,
 				 const struct cc_pdf_word *words, size_t nwords,
 				 struct cc_error *err)
 {
-	struct buf z = {0};
+	struct cc_buf z = {0};
 	int page, text, cont, obj;
 	double scale, wpt, hpt;
 	int rc = CC_OK;
@@ -1358,7 +1271,7 @@ int cc_pdf_writer_add_page_image(struct cc_pdf_writer *w,
 	/* Everything that can fail for want of memory before any output. */
 	w->content.len = 0;
 	w->content.failed = 0;
-	buf_printf(&w->content, "q\n%s 0 0 %s 0 0 cm\n/Im0 Do\nQ\n", num(wpt).s,
+	cc_buf_printf(&w->content, "q\n%s 0 0 %s 0 0 cm\n/Im0 Do\nQ\n", num(wpt).s,
 		   num(hpt).s);
 	text = page_text(w, &w->content, words, nwords, img->width, img->height,
 			 scale);
@@ -1402,7 +1315,7 @@ int cc_pdf_writer_add_page_image(struct cc_pdf_writer *w,
 	w->pages[w->npages++] = obj;
 	w->pending_images--;
 out:
-	buf_free(&z);
+	cc_buf_free(&z);
 	return rc;
 }
 
@@ -1455,7 +1368,7 @@ static void put_trailer(struct cc_pdf_writer *w, int info)
 
 int cc_pdf_writer_close(struct cc_pdf_writer *w, struct cc_error *err)
 {
-	struct buf b = {0};
+	struct cc_buf b = {0};
 	unsigned char *icc = NULL;
 	size_t icclen = 0;
 	int info, meta, prof, intent, rc = CC_OK;
@@ -1527,7 +1440,7 @@ int cc_pdf_writer_close(struct cc_pdf_writer *w, struct cc_error *err)
 		rc = fail(w, err);
 out:
 	free(icc);
-	buf_free(&b);
+	cc_buf_free(&b);
 	free_writer(w);
 	return rc;
 }

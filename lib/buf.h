@@ -1,0 +1,29 @@
+/*
+ * buf.h - growable byte buffers for building PDF objects, content streams,
+ * font tables and DER in memory. An allocation failure is remembered in the
+ * buffer (failed) and every later call does nothing, so that a builder
+ * checks once, at the end, instead of after every append.
+ */
+#ifndef CC_BUF_H
+#define CC_BUF_H
+
+#include <stddef.h>
+
+struct cc_buf {
+	unsigned char *data;
+	size_t len, cap;
+	int failed; /* an allocation failed: the contents are incomplete */
+};
+
+/* Make room for more bytes; -1 (and failed set) when that is impossible. */
+int cc_buf_grow(struct cc_buf *b, size_t more);
+void cc_buf_put(struct cc_buf *b, const void *p, size_t n);
+void cc_buf_puts(struct cc_buf *b, const char *s);
+void cc_buf_printf(struct cc_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Big-endian 16-bit fields; negative values in two's complement. */
+void cc_buf_u16(struct cc_buf *b, unsigned v);
+void cc_buf_u16s(struct cc_buf *b, const int *v, size_t n);
+void cc_buf_free(struct cc_buf *b);
+
+#endif

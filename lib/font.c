@@ -1,0 +1,2 @@
+/* font.c - placeholder until the module lands (issue 5). */
+typedef int cc_font_placeholder;

@@ -1,0 +1,2 @@
+/* pades.c - placeholder until the module lands (issue 5). */
+typedef int cc_pades_placeholder;

@@ -1,0 +1,2 @@
+/* pdf.c - placeholder until the module lands (issue 5). */
+typedef int cc_pdf_placeholder;

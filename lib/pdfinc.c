@@ -1,0 +1,2 @@
+/* pdfinc.c - placeholder until the module lands (issue 5). */
+typedef int cc_pdfinc_placeholder;

@@ -1,0 +1,2 @@
+/* tsa.c - placeholder until the module lands (issue 5). */
+typedef int cc_tsa_placeholder;
