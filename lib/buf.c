@@ -86,3 +86,90 @@ void cc_buf_free(struct cc_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+
+/* The character at s (len > 0 bytes left); *n gets its length. Malformed
+ * UTF-8 gives U+FFFD for the longest bad prefix. */
+uint32_t cc_utf8_next(const unsigned char *s, size_t len, size_t *n)
+{
+	uint32_t c = s[0], min;
+	size_t k;
+
+	*n = 1;
+	if (c < 0x80)
+		return c;
+	if (c >= 0xc2 && c <= 0xdf) {
+		k = 1, c &= 0x1f, min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		k = 2, c &= 0x0f, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		k = 3, c &= 0x07, min = 0x10000;
+	} else {
+		return 0xfffd;
+	}
+	for (size_t i = 1; i <= k; i++) {
+		if (i >= len || (s[i] & 0xc0) != 0x80) {
+			*n = i;
+			return 0xfffd;
+		}
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	*n = k + 1;
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0xfffd;
+	return c;
+}
+
+void cc_buf_utf8(struct cc_buf *b, uint32_t c)
+{
+	unsigned char u[4];
+	size_t n;
+
+	if (c < 0x80) {
+		u[0] = (unsigned char)c, n = 1;
+	} else if (c < 0x800) {
+		u[0] = (unsigned char)(0xc0 | c >> 6), n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (unsigned char)(0xe0 | c >> 12), n = 3;
+	} else {
+		u[0] = (unsigned char)(0xf0 | c >> 18), n = 4;
+	}
+	for (size_t i = 1; i < n; i++)
+		u[i] = (unsigned char)(0x80 |
+				       ((c >> (6 * (n - 1 - i))) & 0x3f));
+	cc_buf_put(b, u, n);
+}
+
+/* A PDF text string: literal when printable ASCII, else UTF-16BE with a
+ * byte order mark, in hex. */
+void cc_buf_pdf_text(struct cc_buf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len = strlen(str), n;
+	int ascii = 1;
+
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			ascii = 0;
+	if (ascii) {
+		cc_buf_puts(b, "(");
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] == '(' || s[i] == ')' || s[i] == '\\')
+				cc_buf_puts(b, "\\");
+			cc_buf_put(b, s + i, 1);
+		}
+		cc_buf_puts(b, ")");
+		return;
+	}
+	cc_buf_puts(b, "<FEFF");
+	for (size_t i = 0; i < len; i += n) {
+		uint32_t c = cc_utf8_next(s + i, len - i, &n);
+
+		if (c >= 0x10000)
+			cc_buf_printf(b, "%04X%04X",
+				   0xd800 + ((c - 0x10000) >> 10),
+				   0xdc00 + ((c - 0x10000) & 0x3ff));
+		else
+			cc_buf_printf(b, "%04X", c);
+	}
+	cc_buf_puts(b, ">");
+}

@@ -8,6 +8,7 @@
 #define CC_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct cc_buf {
 	unsigned char *data;
@@ -25,5 +26,14 @@ void cc_buf_printf(struct cc_buf *b, const char *fmt, ...)
 void cc_buf_u16(struct cc_buf *b, unsigned v);
 void cc_buf_u16s(struct cc_buf *b, const int *v, size_t n);
 void cc_buf_free(struct cc_buf *b);
+
+/* The character at s (len > 0 bytes left); *n gets its length. Malformed
+ * UTF-8 gives U+FFFD for the longest bad prefix. */
+uint32_t cc_utf8_next(const unsigned char *s, size_t len, size_t *n);
+/* Append c in UTF-8. */
+void cc_buf_utf8(struct cc_buf *b, uint32_t c);
+/* A PDF text string: literal when printable ASCII, else UTF-16BE with a
+ * byte order mark, in hex. */
+void cc_buf_pdf_text(struct cc_buf *b, const char *str);
 
 #endif

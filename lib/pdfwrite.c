@@ -37,93 +37,6 @@
 
 /* ---- text ---- */
 
-/* The character at s (len > 0 bytes left); *n gets its length. Malformed
- * UTF-8 gives U+FFFD for the longest bad prefix. */
-static uint32_t utf8_next(const unsigned char *s, size_t len, size_t *n)
-{
-	uint32_t c = s[0], min;
-	size_t k;
-
-	*n = 1;
-	if (c < 0x80)
-		return c;
-	if (c >= 0xc2 && c <= 0xdf) {
-		k = 1, c &= 0x1f, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		k = 2, c &= 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		k = 3, c &= 0x07, min = 0x10000;
-	} else {
-		return 0xfffd;
-	}
-	for (size_t i = 1; i <= k; i++) {
-		if (i >= len || (s[i] & 0xc0) != 0x80) {
-			*n = i;
-			return 0xfffd;
-		}
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	*n = k + 1;
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0xfffd;
-	return c;
-}
-
-static void utf8_put(struct cc_buf *b, uint32_t c)
-{
-	unsigned char u[4];
-	size_t n;
-
-	if (c < 0x80) {
-		u[0] = (unsigned char)c, n = 1;
-	} else if (c < 0x800) {
-		u[0] = (unsigned char)(0xc0 | c >> 6), n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | c >> 12), n = 3;
-	} else {
-		u[0] = (unsigned char)(0xf0 | c >> 18), n = 4;
-	}
-	for (size_t i = 1; i < n; i++)
-		u[i] = (unsigned char)(0x80 |
-				       ((c >> (6 * (n - 1 - i))) & 0x3f));
-	cc_buf_put(b, u, n);
-}
-
-/* A PDF text string: literal when printable ASCII, else UTF-16BE with a
- * byte order mark, in hex. */
-static void pdf_text(struct cc_buf *b, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t len = strlen(str), n;
-	int ascii = 1;
-
-	for (size_t i = 0; i < len; i++)
-		if (s[i] < 0x20 || s[i] > 0x7e)
-			ascii = 0;
-	if (ascii) {
-		cc_buf_puts(b, "(");
-		for (size_t i = 0; i < len; i++) {
-			if (s[i] == '(' || s[i] == ')' || s[i] == '\\')
-				cc_buf_puts(b, "\\");
-			cc_buf_put(b, s + i, 1);
-		}
-		cc_buf_puts(b, ")");
-		return;
-	}
-	cc_buf_puts(b, "<FEFF");
-	for (size_t i = 0; i < len; i += n) {
-		uint32_t c = utf8_next(s + i, len - i, &n);
-
-		if (c >= 0x10000)
-			cc_buf_printf(b, "%04X%04X",
-				   0xd800 + ((c - 0x10000) >> 10),
-				   0xdc00 + ((c - 0x10000) & 0x3ff));
-		else
-			cc_buf_printf(b, "%04X", c);
-	}
-	cc_buf_puts(b, ">");
-}
-
 /* Character data for XML: escaped, valid UTF-8, no characters XML 1.0
  * forbids. */
 static void xml_text(struct cc_buf *b, const char *str)
@@ -132,7 +45,7 @@ static void xml_text(struct cc_buf *b, const char *str)
 	size_t len = strlen(str), n;
 
 	for (size_t i = 0; i < len; i += n) {
-		uint32_t c = utf8_next(s + i, len - i, &n);
+		uint32_t c = cc_utf8_next(s + i, len - i, &n);
 
 		switch (c) {
 		case '&':
@@ -154,7 +67,7 @@ static void xml_text(struct cc_buf *b, const char *str)
 			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
 			    c == 0xfffe || c == 0xffff)
 				c = 0xfffd;
-			utf8_put(b, c);
+			cc_buf_utf8(b, c);
 		}
 	}
 }
@@ -441,14 +354,14 @@ static void put_info(struct cc_pdf_writer *w, int obj)
 	cc_buf_puts(&b, "<<");
 	if (w->title) {
 		cc_buf_puts(&b, " /Title ");
-		pdf_text(&b, w->title);
+		cc_buf_pdf_text(&b, w->title);
 	}
 	if (!st.failed) {
 		cc_buf_puts(&b, " /Subject ");
-		pdf_text(&b, (const char *)st.data);
+		cc_buf_pdf_text(&b, (const char *)st.data);
 	}
 	cc_buf_puts(&b, " /Producer ");
-	pdf_text(&b, w->producer);
+	cc_buf_pdf_text(&b, w->producer);
 	cc_buf_printf(&b, " /Creator (certcopy) /CreationDate (%s) /ModDate (%s)",
 		   w->pdfdate, w->pdfdate);
 	cc_buf_puts(&b, " >>\n");
@@ -933,7 +846,7 @@ static size_t text_length(const char *text)
 	size_t len = text ? strlen(text) : 0, count = 0, n;
 
 	for (size_t i = 0; i < len; i += n, count++)
-		utf8_next(s + i, len - i, &n);
+		cc_utf8_next(s + i, len - i, &n);
 	return count;
 }
 
@@ -1018,7 +931,7 @@ static int page_text(struct cc_pdf_writer *w, struct cc_buf *c,
 				if (g && g % 4096 == 0)
 					cc_buf_puts(c, "> Tj\n<");
 				cc_buf_printf(c, "%04X",
-					   cid_of(w, utf8_next(s + j, len - j,
+					   cid_of(w, cc_utf8_next(s + j, len - j,
 							       &n)));
 			}
 			cc_buf_puts(c, "> Tj\n");
