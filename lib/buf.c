@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+
 #include "buf.h"
 
 int cc_buf_grow(struct cc_buf *b, size_t more)
@@ -172,4 +174,48 @@ void cc_buf_pdf_text(struct cc_buf *b, const char *str)
 			cc_buf_printf(b, "%04X", c);
 	}
 	cc_buf_puts(b, ">");
+}
+
+int cc_buf_read_file(struct cc_buf *b, const char *path, size_t max,
+		     struct cc_error *err)
+{
+	int use_stdin = strcmp(path, "-") == 0;
+	FILE *fp = use_stdin ? stdin : fopen(path, "rb");
+	int rc = CC_OK;
+
+	if (!fp)
+		return cc_error_set(err,
+				    errno == ENOENT || errno == EACCES ||
+						    errno == EISDIR
+					    ? CC_INPUT
+					    : CC_SYSTEM,
+				    "cannot open '%s': %s", path,
+				    strerror(errno));
+	for (;;) {
+		size_t n;
+
+		if (b->len > max) {
+			rc = cc_error_set(err, CC_INPUT,
+					  "cannot read '%s': larger than %zu "
+					  "MiB",
+					  path, max >> 20);
+			break;
+		}
+		if (cc_buf_grow(b, b->cap > b->len ? 1 : b->cap + 1)) {
+			rc = cc_error_set(err, CC_SYSTEM, "out of memory");
+			break;
+		}
+		n = fread(b->data + b->len, 1, b->cap - b->len, fp);
+		b->len += n;
+		if (n == 0) {
+			if (ferror(fp))
+				rc = cc_error_set(err, CC_INPUT,
+						  "cannot read '%s': %s", path,
+						  strerror(errno));
+			break;
+		}
+	}
+	if (!use_stdin)
+		fclose(fp);
+	return rc;
 }

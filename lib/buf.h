@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
 struct cc_buf {
 	unsigned char *data;
 	size_t len, cap;
@@ -26,6 +28,12 @@ void cc_buf_printf(struct cc_buf *b, const char *fmt, ...)
 void cc_buf_u16(struct cc_buf *b, unsigned v);
 void cc_buf_u16s(struct cc_buf *b, const int *v, size_t n);
 void cc_buf_free(struct cc_buf *b);
+
+/* Append the whole file at path ("-" = stdin); more than max bytes is
+ * CC_INPUT, as is a file that cannot be opened or read (CC_SYSTEM when
+ * the cause is the system's). */
+int cc_buf_read_file(struct cc_buf *b, const char *path, size_t max,
+		     struct cc_error *err);
 
 /* The character at s (len > 0 bytes left); *n gets its length. Malformed
  * UTF-8 gives U+FFFD for the longest bad prefix. */

@@ -4,6 +4,7 @@
  * decoders' own diagnostics are captured into struct cc_error; none of them
  * prints.
  */
+#include "buf.h"
 #include "image.h"
 
 #include <errno.h>
@@ -103,84 +104,26 @@ struct cc_image *cc_image_open_mem(const void *data, size_t len,
 	return img;
 }
 
-/* Read a whole file, bounded by CC_IMAGE_MAX_BYTES. */
-static int slurp(FILE *fp, const char *name, unsigned char **pdata,
-		 size_t *plen, struct cc_error *err)
-{
-	size_t cap = 1 << 20, len = 0;
-	unsigned char *buf = malloc(cap), *nb;
-
-	if (!buf)
-		return cc_error_set(err, CC_SYSTEM, "out of memory");
-	for (;;) {
-		size_t n = fread(buf + len, 1, cap - len, fp);
-
-		len += n;
-		if (n == 0) {
-			if (ferror(fp)) {
-				free(buf);
-				return cc_error_set(err, CC_INPUT,
-						    "cannot read '%s': %s",
-						    name, strerror(errno));
-			}
-			break;
-		}
-		if (len == cap) {
-			if (cap >= CC_IMAGE_MAX_BYTES) {
-				free(buf);
-				return cc_error_set(err, CC_INPUT,
-						    "cannot read '%s': larger "
-						    "than %llu MiB",
-						    name,
-						    CC_IMAGE_MAX_BYTES >> 20);
-			}
-			cap *= 2;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				return cc_error_set(err, CC_SYSTEM,
-						    "out of memory");
-			}
-			buf = nb;
-		}
-	}
-	*pdata = buf;
-	*plen = len;
-	return CC_OK;
-}
-
 struct cc_image *cc_image_open(const char *path, struct cc_error *err)
 {
-	int use_stdin = strcmp(path, "-") == 0;
-	FILE *fp = use_stdin ? stdin : fopen(path, "rb");
-	struct cc_image *img;
+	struct cc_image *img = calloc(1, sizeof(*img));
+	struct cc_buf b = {0};
 
-	if (!fp) {
-		cc_error_set(err,
-			     errno == ENOENT || errno == EACCES ||
-					     errno == EISDIR
-				     ? CC_INPUT
-				     : CC_SYSTEM,
-			     "cannot open '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	img = calloc(1, sizeof(*img));
 	if (!img) {
 		cc_error_set(err, CC_SYSTEM, "out of memory");
-		goto fail;
+		return NULL;
 	}
 	snprintf(img->name, sizeof(img->name), "%s", path);
-	if (slurp(fp, path, &img->data, &img->len, err))
+	if (cc_buf_read_file(&b, path, CC_IMAGE_MAX_BYTES, err)) {
+		cc_buf_free(&b);
 		goto fail;
-	if (!use_stdin)
-		fclose(fp);
-	fp = NULL;
+	}
+	img->data = b.data;
+	img->len = b.len;
 	if (detect(img, err))
 		goto fail;
 	return img;
 fail:
-	if (fp && !use_stdin)
-		fclose(fp);
 	cc_image_close(img);
 	return NULL;
 }

@@ -1,0 +1,437 @@
+/* cc-sign - the certifier's PAdES signature, one document or a batch. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "certpage.h"
+#include "cli.h"
+#include "config.h"
+#include "output.h"
+#include "pades.h"
+#include "report.h"
+#include "signer.h"
+
+#define USAGE                                                                  \
+	"[-qv] -k key [--pin-file file] [--tsa url] [--statement] "            \
+	"[-o file] [--json file] [options] [file | --batch]"
+#define MAX_PDF ((size_t)1 << 30)
+
+static char *key, *module, *pin_file, *tsa, *digest, *field, *reason,
+	*location, *contact, *sig_name, *rect_arg, *output, *number, *book,
+	*certifier, *title, *watermark, *date_arg, *font;
+static const char **chain;
+static int certify_level, approval, pss, invisible, page, batch, statement,
+	tsa_timeout;
+
+static struct poptOption key_options[] = {
+	{"key", 'k', POPT_ARG_STRING, &key, 0,
+	 "the certifier's key: a PKCS#12 file or a pkcs11: URI", "KEY"},
+	{"module", '\0', POPT_ARG_STRING, &module, 0,
+	 "the PKCS#11 module of the token", "PATH"},
+	{"pin-file", '\0', POPT_ARG_STRING, &pin_file, 0,
+	 "read the PIN from FILE (mode 0600); default: ask on the terminal",
+	 "FILE"},
+	{"chain", '\0', POPT_ARG_ARGV, &chain, 0,
+	 "more certificates of the chain (PEM or DER; repeatable)", "FILE"},
+	POPT_TABLEEND};
+
+static struct poptOption sig_options[] = {
+	{"tsa", '\0', POPT_ARG_STRING, &tsa, 0,
+	 "time-stamp the signature at this RFC 3161 TSA (PAdES B-T)", "URL"},
+	{"tsa-timeout", '\0', POPT_ARG_INT, &tsa_timeout, 0,
+	 "seconds to wait for the TSA (default 20)", "SECONDS"},
+	{"digest", '\0', POPT_ARG_STRING, &digest, 0,
+	 "sha256 (default), sha384 or sha512", "ALG"},
+	{"pss", '\0', POPT_ARG_NONE, &pss, 0,
+	 "sign with RSASSA-PSS instead of PKCS#1 v1.5 (RSA keys)", NULL},
+	{"certify-level", '\0', POPT_ARG_INT, &certify_level, 0,
+	 "DocMDP level of a certification signature: 1 no changes, 2 form "
+	 "filling and signing (default), 3 also annotations",
+	 "P"},
+	{"approval", '\0', POPT_ARG_NONE, &approval, 0,
+	 "a plain approval signature, never a certification", NULL},
+	{"field", '\0', POPT_ARG_STRING, &field, 0,
+	 "sign this empty signature field, or name the new one", "NAME"},
+	{"name", '\0', POPT_ARG_STRING, &sig_name, 0,
+	 "/Name of the signature (default: the certificate's name)", "TEXT"},
+	{"reason", '\0', POPT_ARG_STRING, &reason, 0, "/Reason", "TEXT"},
+	{"location", '\0', POPT_ARG_STRING, &location, 0, "/Location", "TEXT"},
+	{"contact", '\0', POPT_ARG_STRING, &contact, 0, "/ContactInfo",
+	 "TEXT"},
+	{"invisible", '\0', POPT_ARG_NONE, &invisible, 0,
+	 "no visible signature widget", NULL},
+	{"page", '\0', POPT_ARG_INT, &page, 0,
+	 "page of the visible signature (default: the last)", "N"},
+	{"rect", '\0', POPT_ARG_STRING, &rect_arg, 0,
+	 "where the visible signature goes, in points from the page's "
+	 "lower left corner",
+	 "X,Y,W,H"},
+	POPT_TABLEEND};
+
+static struct poptOption page_options[] = {
+	{"statement", '\0', POPT_ARG_NONE, &statement, 0,
+	 "append the certification page and watermark the scanned pages",
+	 NULL},
+	{"number", '\0', POPT_ARG_STRING, &number, 0,
+	 "the certification number", "N"},
+	{"book", '\0', POPT_ARG_STRING, &book, 0,
+	 "the book (default: 01/YEAR-<book_prefix>)", "BOOK"},
+	{"certifier", '\0', POPT_ARG_STRING, &certifier, 0,
+	 "the certifier's name on the page (default: the certificate's)",
+	 "NAME"},
+	{"title", '\0', POPT_ARG_STRING, &title, 0, "the certifier's title",
+	 "TEXT"},
+	{"watermark", '\0', POPT_ARG_STRING, &watermark, 0,
+	 "the watermark (default: the office's short name)", "TEXT"},
+	{"date", '\0', POPT_ARG_STRING, &date_arg, 0,
+	 "the date of certification (default today)", "YYYY-MM-DD"},
+	{"font", '\0', POPT_ARG_STRING, &font, 0,
+	 "the TrueType font of the page (default DejaVu Sans)", "FILE"},
+	POPT_TABLEEND};
+
+static struct poptOption run_options[] = {
+	{"output", 'o', POPT_ARG_STRING, &output, 0,
+	 "write the signed PDF to FILE (default stdout)", "FILE"},
+	{"batch", '\0', POPT_ARG_NONE, &batch, 0,
+	 "sign every 'input<TAB>output' line of stdin with one key load",
+	 NULL},
+	POPT_TABLEEND};
+
+static struct poptOption options[] = {
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, key_options, 0, "The key:", NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, sig_options, 0, "The signature:",
+	 NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, page_options, 0,
+	 "The certification page:", NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, run_options, 0, "Input and output:",
+	 NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, cc_cli_common_options, 0,
+	 "Common options:", NULL},
+	POPT_AUTOHELP POPT_TABLEEND};
+
+struct job {
+	struct cc_signer *signer;
+	struct cc_pades_opts po;
+	struct cc_certpage *page; /* with --statement */
+};
+
+static json_t *result_json(const char *in, const char *out,
+			   const struct cc_pades_result *r)
+{
+	json_t *j = json_pack(
+		"{s:s, s:s, s:s, s:[I,I,I,I], s:s, s:s, s:s, s:s, s:i, s:i, "
+		"s:b}",
+		"input", in, "output", out, "field", r->field, "byte_range",
+		(json_int_t)r->byte_range[0], (json_int_t)r->byte_range[1],
+		(json_int_t)r->byte_range[2], (json_int_t)r->byte_range[3],
+		"digest_algorithm", r->digest_name, "digest", r->digest,
+		"signer", r->signer, "level", r->level, "certification_level",
+		r->certify, "pages", r->pages, "normalized", r->normalized);
+
+	if (j && r->tst_time[0])
+		json_object_set_new(j, "timestamp", json_string(r->tst_time));
+	return j;
+}
+
+/* Sign one file; the status, with the message shown. */
+static int sign_one(struct job *job, const char *in, const char *out,
+		    json_t *results)
+{
+	struct cc_error err = {0, ""};
+	struct cc_buf src = {0}, dst = {0};
+	struct cc_pades_result r;
+	struct cc_output *o = NULL;
+	int rc;
+
+	if (out && strcmp(out, "-") && cc_same_file(in, out)) {
+		cc_msg("'%s' is the input; choose another output", out);
+		return CC_USAGE;
+	}
+	if ((rc = cc_buf_read_file(&src, in, MAX_PDF, &err)))
+		goto out;
+	rc = cc_pades_sign(src.data, src.len, in, job->signer, &job->po, &dst,
+			   &r, &err);
+	if (rc)
+		goto out;
+	o = cc_output_open(out, 0666, &err);
+	if (!o) {
+		rc = err.code;
+		goto out;
+	}
+	if (write(cc_output_fd(o), dst.data, dst.len) != (ssize_t)dst.len) {
+		rc = cc_error_set(&err, CC_SYSTEM, "cannot write '%s': %s",
+				  cc_output_name(o), strerror(errno));
+		goto out;
+	}
+	rc = cc_output_commit(o, &err);
+	o = NULL;
+	if (rc)
+		goto out;
+	if (results)
+		json_array_append_new(results,
+				      result_json(in, out ? out : "-", &r));
+	cc_debug("signed '%s': %s, %s, CMS %zu of %zu bytes", in, r.level,
+		 r.digest_name, r.cms_len, r.contents_len);
+out:
+	cc_output_abort(o);
+	cc_buf_free(&src);
+	cc_buf_free(&dst);
+	if (rc)
+		cc_cli_fail(&err);
+	return rc;
+}
+
+static int run_batch(struct job *job, json_t *results)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int worst = CC_OK, count = 0, failed = 0, tty = isatty(STDERR_FILENO);
+
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		char *tab, *in = line, *out;
+		int rc;
+
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (!n || line[0] == '#')
+			continue;
+		tab = strchr(line, '\t');
+		if (!tab || !tab[1] || strchr(tab + 1, '\t')) {
+			cc_msg("batch line %d: not 'input<TAB>output'",
+			       count + 1);
+			rc = CC_USAGE;
+		} else {
+			*tab = '\0';
+			out = tab + 1;
+			if (!strcmp(out, "-")) {
+				cc_msg("batch line %d: output '-' is not "
+				       "allowed in a batch",
+				       count + 1);
+				rc = CC_USAGE;
+			} else {
+				rc = sign_one(job, in, out, results);
+			}
+		}
+		count++;
+		if (rc) {
+			failed++;
+			if (rc > worst)
+				worst = rc;
+		}
+		if (tty && !cc_cli.quiet)
+			fprintf(stderr, "\r%s: %d signed, %d failed", cc_cli.prog,
+				count - failed, failed);
+	}
+	if (tty && !cc_cli.quiet && count)
+		fputc('\n', stderr);
+	free(line);
+	if (ferror(stdin)) {
+		cc_msg("cannot read the batch from stdin: %s", strerror(errno));
+		return CC_SYSTEM;
+	}
+	cc_info("%d of %d documents signed", count - failed, count);
+	return worst;
+}
+
+static int parse_rect(const char *s, struct cc_pades_rect *r)
+{
+	char *end;
+	double v[4];
+
+	for (int i = 0; i < 4; i++) {
+		errno = 0;
+		v[i] = strtod(s, &end);
+		if (end == s || errno || (i < 3 && *end != ',') ||
+		    (i == 3 && *end))
+			return -1;
+		s = end + 1;
+	}
+	if (v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0 || v[0] > 14400 ||
+	    v[1] > 14400 || v[2] > 14400 || v[3] > 14400)
+		return -1;
+	*r = (struct cc_pades_rect){v[0], v[1], v[2], v[3]};
+	return 0;
+}
+
+static const EVP_MD *digest_of(const char *name)
+{
+	if (!name || !strcmp(name, "sha256"))
+		return EVP_sha256();
+	if (!strcmp(name, "sha384"))
+		return EVP_sha384();
+	if (!strcmp(name, "sha512"))
+		return EVP_sha512();
+	return NULL;
+}
+
+int main(int argc, const char **argv)
+{
+	struct cc_error err = {0, ""};
+	struct cc_config *cfg = NULL;
+	struct cc_signer_opts so;
+	struct job job;
+	struct cc_certpage_opts cp;
+	json_t *results = NULL, *report = NULL;
+	const char **args;
+	const char *input = "-";
+	int nargs = 0, rc;
+	poptContext con;
+
+	cc_cli_init(argv[0]);
+	memset(&job, 0, sizeof(job));
+	con = poptGetContext(NULL, argc, argv, options, 0);
+	poptSetOtherOptionHelp(con, USAGE);
+	rc = cc_cli_parse(con, NULL);
+	if (rc >= 0) {
+		poptFreeContext(con);
+		return cc_cli_finish(rc);
+	}
+	args = poptGetArgs(con);
+	while (args && args[nargs])
+		nargs++;
+	rc = CC_USAGE;
+	if (!key) {
+		cc_msg("no key: give --key FILE.p12 or --key 'pkcs11:...'");
+		goto out;
+	}
+	if (nargs > 1 || (batch && nargs)) {
+		cc_msg(batch ? "--batch reads its files from stdin"
+			     : "one input at a time (or --batch)");
+		goto out;
+	}
+	if (nargs == 1)
+		input = args[0];
+	if (batch && (output || (cc_cli.json && !strcmp(cc_cli.json, "-")))) {
+		cc_msg("--batch takes its outputs from stdin; --output and "
+		       "--json - do not apply");
+		goto out;
+	}
+	if (!batch) {
+		const char *others[] = {"--json", cc_cli.json, NULL};
+
+		if (cc_cli_check_output(output, "PDF", others, &input, 1))
+			goto out;
+	}
+	job.po.md = digest_of(digest);
+	if (!job.po.md) {
+		cc_msg("--digest: '%s' is not sha256, sha384 or sha512", digest);
+		goto out;
+	}
+	if (certify_level < 0 || certify_level > 3 ||
+	    (certify_level && approval)) {
+		cc_msg("--certify-level is 1, 2 or 3, and not with --approval");
+		goto out;
+	}
+	if (tsa_timeout < 0 || tsa_timeout > 600) {
+		cc_msg("--tsa-timeout: 1 to 600 seconds");
+		goto out;
+	}
+	if (page < 0 || (rect_arg && invisible) || (page && invisible)) {
+		cc_msg("--page and --rect place a visible signature; not with "
+		       "--invisible");
+		goto out;
+	}
+	if (rect_arg && parse_rect(rect_arg, &job.po.rect)) {
+		cc_msg("--rect: '%s' is not X,Y,W,H in points", rect_arg);
+		goto out;
+	}
+	if (page && !rect_arg) {
+		cc_msg("--page needs --rect");
+		goto out;
+	}
+	if (!statement && (number || book || certifier || title || watermark ||
+			   date_arg || font)) {
+		cc_msg("--number, --book, --certifier, --title, --watermark, "
+		       "--date and --font go with --statement");
+		goto out;
+	}
+	if (statement && !number) {
+		cc_msg("--statement needs the certification number: --number N");
+		goto out;
+	}
+	cfg = cc_config_load(&err);
+	if (!cfg) {
+		rc = cc_cli_fail(&err);
+		goto out;
+	}
+	job.po.pss = pss;
+	job.po.certify = approval ? 0 : certify_level ? certify_level : 2;
+	job.po.field = field;
+	job.po.name = sig_name;
+	job.po.reason = reason;
+	job.po.location = location;
+	job.po.contact = contact;
+	job.po.tsa_url = tsa ? tsa : *cc_config_get(cfg, "tsa", "url")
+					   ? cc_config_get(cfg, "tsa", "url")
+					   : NULL;
+	job.po.tsa_timeout_ms = (tsa_timeout ? tsa_timeout : 20) * 1000L;
+	job.po.visible = rect_arg != NULL;
+	job.po.page = page;
+
+	memset(&so, 0, sizeof(so));
+	so.key = key;
+	so.module = module;
+	so.pin_file = pin_file;
+	so.chain = chain;
+	job.signer = cc_signer_open(&so, &err);
+	if (!job.signer) {
+		rc = cc_cli_fail(&err);
+		goto out;
+	}
+	if (statement) {
+		memset(&cp, 0, sizeof(cp));
+		cp.number = number;
+		cp.book = book;
+		cp.certifier = certifier ? certifier
+					 : cc_signer_name(job.signer);
+		cp.title = title;
+		cp.date = date_arg;
+		cp.font = font;
+		cp.watermark = watermark;
+		cp.visible = !invisible && !rect_arg;
+		job.page = cc_certpage_new(&cp, cfg, &err);
+		if (!job.page) {
+			rc = cc_cli_fail(&err);
+			goto out;
+		}
+		job.po.prepare = cc_certpage_prepare;
+		job.po.prepare_ctx = job.page;
+		if (cp.visible)
+			job.po.visible = 1;
+	}
+	results = json_array();
+	if (batch)
+		rc = run_batch(&job, results);
+	else
+		rc = sign_one(&job, input, output, results);
+	if (cc_cli.json && results && (rc == CC_OK || batch)) {
+		char now[21];
+
+		cc_utc_now(now);
+		report = json_pack("{s:s, s:s, s:s, s:O}", "tool", "cc-sign",
+				   "version", CC_VERSION, "created", now,
+				   "signed", results);
+		if (cc_report_write(report, cc_cli.json, &err)) {
+			int jrc = cc_cli_fail(&err);
+
+			if (rc == CC_OK)
+				rc = jrc;
+		}
+	}
+out:
+	json_decref(results);
+	json_decref(report);
+	cc_certpage_free(job.page);
+	cc_signer_close(job.signer);
+	cc_config_free(cfg);
+	poptFreeContext(con);
+	return cc_cli_finish(rc);
+}
