@@ -755,7 +755,7 @@ static void new_id(struct cc_pdf *p, qpdf_oh trailer, char *out, size_t size)
 {
 	qpdf_oh id = key(p, trailer, "/ID");
 	unsigned char r[16];
-	char hex[33], first[68] = "";
+	char hex[33], first[129] = "";
 
 	if (RAND_bytes(r, sizeof(r)) != 1)
 		memset(r, 0, sizeof(r));
@@ -766,7 +766,7 @@ static void new_id(struct cc_pdf *p, qpdf_oh trailer, char *out, size_t size)
 		size_t n = 0;
 		const char *b = qpdf_oh_get_binary_string_value(p->q, f, &n);
 
-		if (qpdf_oh_is_string(p->q, f) && b && n <= 32)
+		if (qpdf_oh_is_string(p->q, f) && b && n <= 64)
 			for (size_t i = 0; i < n; i++)
 				snprintf(first + 2 * i, 3, "%02x",
 					 (unsigned char)b[i]);

@@ -37,7 +37,7 @@ struct cc_pdf_trailer {
 	unsigned long long prev; /* startxref of the revision extended */
 	int size;		 /* one more than the highest object number */
 	char root[40], info[40]; /* "N G R"; info may be empty */
-	char id[80];		 /* "[<...> <...>]", or empty */
+	char id[200];		 /* "[<...> <...>]", or empty */
 };
 
 /* Append to out (holding the file so far) the objects, a cross-reference

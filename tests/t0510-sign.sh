@@ -1,0 +1,358 @@
+#!/bin/bash
+# cc-sign: PAdES signatures checked by validators nobody here wrote (pdfsig
+# with an NSS database trusting the test root and asking the test OCSP
+# responder, mutool sign -v, qpdf --check, openssl cms -verify and ts
+# -verify, pdftotext), over inputs from many producers; refusals of bad
+# input, keys and TSAs with nothing written.
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+
+# sig_parts FILE [N]: the N-th signature (default the last) of FILE into
+# $T/sig.der (the CMS, padding removed), $T/signed.bin (the two byte ranges)
+# and $T/range (the four numbers).
+sig_parts() {
+	$PY - "$1" "${2:-0}" "$T" <<-'PYEOF'
+	import re, sys
+	data = open(sys.argv[1], "rb").read()
+	sigs = list(re.finditer(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data))
+	n = int(sys.argv[2])
+	m = sigs[n - 1] if n else sigs[-1]
+	a, b, c, d = (int(x) for x in m.groups())
+	gap = data[a + b:c]
+	assert gap[:1] == b"<" and gap[-1:] == b">", "the gap is not one hex string"
+	der = bytes.fromhex(gap[1:-1].decode())
+	out = sys.argv[3]
+	assert der[0] == 0x30, "the /Contents is not a DER SEQUENCE"
+	n, h = der[1], 2
+	if n & 0x80:
+	    k = n & 0x7f
+	    n, h = int.from_bytes(der[2:2 + k], "big"), 2 + k
+	assert not any(der[h + n:]), "padding that is not zeros"
+	open(out + "/sig.der", "wb").write(der[:h + n])
+	open(out + "/signed.bin", "wb").write(data[a:a + b] + data[c:c + d])
+	open(out + "/range", "w").write("%d %d %d %d\n" % (a, b, c, d))
+	PYEOF
+}
+
+# pdfsig_ok FILE [SIGNATURE-NUMBER]: valid, trusted; the last signature
+# covers the whole document.
+pdfsig_ok() {
+	active || return 0
+	pdfsig -nssdir "$PKI/nss" "$1" >"$T/pdfsig" 2>&1
+	n=${2:-$(grep -c '^Signature #' "$T/pdfsig")}
+	awk -v n="$n" '/^Signature #/ { s = ($2 == "#" n ":") } s' "$T/pdfsig" \
+		>"$T/pdfsig.one"
+	grep -q 'Signature Validation: Signature is Valid' "$T/pdfsig.one" ||
+		fail "pdfsig: signature $n of $1 not valid: $(cat "$T/pdfsig")"
+	grep -q 'Certificate Validation: Certificate is Trusted' "$T/pdfsig.one" ||
+		fail "pdfsig: signature $n of $1 not trusted: $(cat "$T/pdfsig")"
+	if [ "$n" = "$(grep -c '^Signature #' "$T/pdfsig")" ]; then
+		grep -q 'Total document signed' "$T/pdfsig.one" ||
+			fail "pdfsig: $1 not totally signed: $(cat "$T/pdfsig")"
+	fi
+}
+
+mutool_ok() {
+	active || return 0
+	mutool sign -v "$1" >"$T/mutool" 2>&1 || fail "mutool sign -v failed on $1"
+	grep -q 'The document is unchanged since signing' "$T/mutool" ||
+		grep -q 'changes made since signing are permitted' "$T/mutool" ||
+		fail "mutool: $1: $(cat "$T/mutool")"
+	grep -qi 'signature is not valid\|digest mismatch' "$T/mutool" &&
+		fail "mutool: $1: $(cat "$T/mutool")"
+	return 0
+}
+
+qpdf_ok() {
+	active || return 0
+	qpdf --check "$1" >"$T/qpdf" 2>&1 || fail "qpdf --check $1: $(cat "$T/qpdf")"
+	grep -q 'No syntax or stream encoding errors found' "$T/qpdf" &&
+		! grep -qi 'warning' "$T/qpdf" || fail "qpdf --check $1: $(cat "$T/qpdf")"
+}
+
+# cms_ok FILE: openssl verifies the last signature over its byte ranges, and
+# its signed attributes are exactly content-type, message-digest and
+# signing-certificate-v2.
+cms_ok() {
+	active || return 0
+	sig_parts "$1" || { fail "cannot take the signature out of $1"; return; }
+	openssl cms -verify -binary -inform DER -in "$T/sig.der" \
+		-content "$T/signed.bin" -CAfile "$PKI/root.pem" \
+		-purpose any -out /dev/null \
+		>"$T/cms.log" 2>&1 || fail "openssl cms -verify $1: $(cat "$T/cms.log")"
+	openssl cms -cmsout -print -inform DER -in "$T/sig.der" >"$T/cms.txt" 2>&1
+	attrs=$(sed -n '/^ *signedAttrs:/,/signatureAlgorithm:/p' "$T/cms.txt" |
+		sed -n 's/^ *object: \([^ ]*\) .*/\1/p' | sort | tr '\n' ' ')
+	assert_eq "$attrs" "contentType id-smime-aa-signingCertificateV2 messageDigest " \
+		"signed attributes of $1"
+	grep -q 'd.signedData' "$T/cms.txt" || fail "not a SignedData"
+	grep -q 'eContent: <ABSENT>' "$T/cms.txt" || fail "the CMS is not detached"
+}
+
+# prefix_kept IN OUT: OUT begins with IN byte for byte.
+prefix_kept() {
+	active || return 0
+	cmp -s -n "$(stat -c %s "$1")" "$1" "$2" ||
+		fail "$2 does not begin with the bytes of $1"
+}
+
+SIGN="--pin-file $T/certifier.pass"
+
+test_case 'the test inputs: PKI, services, PDFs from many producers'
+need pdfsig mutool qpdf pdftotext openssl pk12util gs tesseract jq
+pki_setup && start_pki_services
+if active; then
+	for n in certifier certifier-ec certifier-legacy expired nousage mismatch; do
+		install -m 600 "$PKI/$n.pass" "$T/$n.pass"
+	done
+	"$TESTS_DIR/gen-pdfs" "$T/pdfs" "$PKI" >"$T/gen.log" 2>&1 ||
+		fail "gen-pdfs failed: $(cat "$T/gen.log")"
+	expect_success cc-ocr -q "$TESTDATA/samples/idcard-front.png" -o "$T/card.pdf"
+fi
+
+test_case 'a cc-ocr copy signed with an RSA key from a PKCS#12 file (B-B)'
+sha_before=$(sha256sum "$T/card.pdf" 2>/dev/null)
+expect_success cc-sign -k "$PKI/certifier.p12" $SIGN "$T/card.pdf" \
+	-o "$T/card-signed.pdf" --json "$T/card.json" --reason 'Chứng thực bản sao'
+pdfsig_ok "$T/card-signed.pdf"
+mutool_ok "$T/card-signed.pdf"
+qpdf_ok "$T/card-signed.pdf"
+cms_ok "$T/card-signed.pdf"
+prefix_kept "$T/card.pdf" "$T/card-signed.pdf"
+assert_eq "$(sha256sum "$T/card.pdf" 2>/dev/null)" "$sha_before" "input unchanged"
+assert_jq "$T/card.json" '.signed[0] | .level == "B-B" and .certification_level == 2
+	and .digest_algorithm == "SHA-256" and .signer == "Nguyễn Văn An"
+	and (.byte_range | length) == 4 and .byte_range[0] == 0'
+assert_eq "$(jq -r '.signed[0].byte_range | map(tostring) | join(" ")' "$T/card.json" 2>/dev/null)" \
+	"$(cat "$T/range" 2>/dev/null | tr -d '\n')" "the reported byte range"
+assert_eq "$(jq -r '.signed[0].digest' "$T/card.json" 2>/dev/null)" \
+	"$(sha256sum <"$T/signed.bin" 2>/dev/null | cut -c1-64)" "the reported digest"
+grep -aq '/SubFilter */ETSI.CAdES.detached' "$T/card-signed.pdf" || fail "not ETSI.CAdES.detached"
+grep -aq '/TransformMethod */DocMDP' "$T/card-signed.pdf" || fail "no DocMDP"
+grep -aq "/Reason *<FEFF$(printf 'Chứng thực bản sao' | iconv -t UTF-16BE | od -An -tx1 | tr -d ' \n' | tr a-f A-F)>" \
+	"$T/card-signed.pdf" || fail "no /Reason in UTF-16"
+assert_no_temp "$T"
+
+test_case 'ECDSA P-256, a legacy PKCS#12 file, RSA-PSS, SHA-384 and SHA-512'
+expect_success cc-sign -k "$PKI/certifier-ec.p12" --pin-file "$T/certifier-ec.pass" \
+	"$T/card.pdf" -o "$T/ec.pdf"
+pdfsig_ok "$T/ec.pdf"
+cms_ok "$T/ec.pdf"
+grep -q 'ecdsa-with-SHA256' "$T/cms.txt" || fail "not ecdsa-with-SHA256"
+expect_success cc-sign -k "$PKI/certifier-legacy.p12" --pin-file "$T/certifier-legacy.pass" \
+	"$T/card.pdf" -o "$T/legacy.pdf"
+pdfsig_ok "$T/legacy.pdf"
+expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --pss --digest sha384 \
+	"$T/card.pdf" -o "$T/pss.pdf"
+cms_ok "$T/pss.pdf"
+grep -q 'rsassaPss' "$T/cms.txt" || fail "not RSASSA-PSS"
+pdfsig_ok "$T/pss.pdf"
+# mutool 1.21 cannot verify RSASSA-PSS ("Digest error"): not asked.
+expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --digest sha512 \
+	"$T/card.pdf" -o "$T/sha512.pdf"
+pdfsig_ok "$T/sha512.pdf"
+cms_ok "$T/sha512.pdf"
+grep -q 'Signing Hash Algorithm: SHA-512' "$T/pdfsig" || fail "pdfsig: not SHA-512"
+
+test_case 'the certification page: statement exactly, watermark, visible signature'
+expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --statement --number 123 \
+	--title 'Công chứng viên' --date 2026-11-28 "$T/pdfs/gs.pdf" -o "$T/st.pdf"
+pdfsig_ok "$T/st.pdf"
+mutool_ok "$T/st.pdf"
+qpdf_ok "$T/st.pdf"
+assert_eq "$(pdfinfo "$T/st.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')" 3 "pages: 2 scanned + 1"
+pdftotext -f 3 -l 3 "$T/st.pdf" - 2>/dev/null | sed '/^$/d; s/  */ /g' | head -7 >"$T/st.txt"
+cat >"$T/st.want" <<-'EOF'
+	CHỨNG THỰC BẢN SAO ĐIỆN TỬ TỪ BẢN CHÍNH
+	Chứng thực bản sao đúng với bản chính.
+	Số chứng thực: 123 Quyển số: 01/2026-SCTĐT/BS
+	Ngày 28 tháng 11 năm 2026
+	Người thực hiện chứng thực: Nguyễn Văn An, Công chứng viên
+	Cơ quan: Trung tâm Phục vụ hành chính công (demo)
+	Bản sao gồm 2 trang; lệ phí: 4.000 đồng
+EOF
+cmp -s "$T/st.txt" "$T/st.want" || fail "statement text: $(diff "$T/st.want" "$T/st.txt")"
+$PY -c 'import sys,unicodedata; t=open(sys.argv[1],encoding="utf-8").read(); sys.exit(t != unicodedata.normalize("NFC", t))' \
+	"$T/st.txt" || fail "the statement does not extract as NFC"
+pdftotext -f 1 -l 2 "$T/st.pdf" - 2>/dev/null | grep -q TTPVHCC &&
+	fail "the watermark is extractable text"
+pdftotext -f 1 -l 2 "$T/pdfs/gs.pdf" "$T/gs.txt" 2>/dev/null
+pdftotext -f 1 -l 2 "$T/st.pdf" "$T/st12.txt" 2>/dev/null
+cmp -s "$T/gs.txt" "$T/st12.txt" || fail "the scanned pages' text changed"
+grep -q 'Signature Field Name: Signature1' "$T/pdfsig" || fail "no Signature1"
+# The watermark is drawn: page 1 renders differently from the original.
+if active; then
+	pdftoppm -r 30 -f 1 -l 1 -gray "$T/pdfs/gs.pdf" "$T/a" && pdftoppm -r 30 -f 1 -l 1 -gray "$T/st.pdf" "$T/b"
+	cmp -s "$T"/a-1.pgm "$T"/b-1.pgm && fail "no watermark on page 1"
+fi
+
+test_case 'a signature time-stamp (B-T) that openssl ts -verify accepts'
+expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --tsa "$TSA_URL/tsa" \
+	"$T/card.pdf" -o "$T/bt.pdf" --json "$T/bt.json"
+pdfsig_ok "$T/bt.pdf"
+cms_ok "$T/bt.pdf"
+assert_jq "$T/bt.json" '.signed[0].level == "B-T" and (.signed[0].timestamp | test("^20[0-9-]+T"))'
+if active; then
+	# The token is the value of the unsigned attribute; its imprint is
+	# over the signature value, the SignerInfo's last OCTET STRING.
+	openssl asn1parse -inform DER -in "$T/sig.der" >"$T/asn1" 2>&1
+	tst=$(grep -A2 'id-smime-aa-timeStampToken' "$T/asn1" | sed -n 's/^ *\([0-9]*\):.*SEQUENCE.*/\1/p' | head -1)
+	sigv=$(grep -B1 'cont \[ 1 \]' "$T/asn1" | sed -n 's/^ *\([0-9]*\):.*OCTET STRING.*/\1/p' | tail -1)
+	openssl asn1parse -inform DER -in "$T/sig.der" -strparse "$tst" -noout -out "$T/tst.der" 2>/dev/null ||
+		fail "no time-stamp token in the signature"
+	openssl asn1parse -inform DER -in "$T/sig.der" -offset "$sigv" -noout -out /dev/null 2>/dev/null
+	$PY - "$T/sig.der" "$sigv" "$T/sigvalue.bin" <<-'PYEOF'
+	import sys
+	d = open(sys.argv[1], "rb").read(); o = int(sys.argv[2])
+	assert d[o] == 4
+	l = d[o + 1]; h = 2
+	if l & 0x80:
+	    n = l & 0x7f; l = int.from_bytes(d[o + 2:o + 2 + n], "big"); h = 2 + n
+	open(sys.argv[3], "wb").write(d[o + h:o + h + l])
+	PYEOF
+	openssl ts -verify -token_in -in "$T/tst.der" -data "$T/sigvalue.bin" \
+		-CAfile "$PKI/root.pem" -untrusted "$PKI/chain.pem" >"$T/ts.log" 2>&1 ||
+		fail "openssl ts -verify: $(cat "$T/ts.log")"
+fi
+
+test_case 'a failing TSA: exit 4, nothing written'
+for path in tsa-error tsa-garbage tsa-wrong-nonce; do
+	expect_failure 4 cc-sign -k "$PKI/certifier.p12" $SIGN --tsa "$TSA_URL/$path" \
+		"$T/card.pdf" -o "$T/tsa-$path.pdf"
+	assert_no_file "$T/tsa-$path.pdf"
+done
+expect_failure 4 cc-sign -k "$PKI/certifier.p12" $SIGN --tsa "http://127.0.0.1:$(free_port)/tsa" \
+	"$T/card.pdf" -o "$T/tsa-down.pdf"
+assert_stderr "cannot reach"
+assert_no_file "$T/tsa-down.pdf"
+expect_failure 4 cc-sign -k "$PKI/certifier.p12" $SIGN --tsa-timeout 1 \
+	--tsa "$TSA_URL/tsa-slow" "$T/card.pdf" -o "$T/tsa-slow.pdf"
+assert_no_file "$T/tsa-slow.pdf"
+assert_no_temp "$T"
+
+test_case 'a second signature approves, and the certification stays valid'
+expect_success cc-sign -k "$PKI/certifier-ec.p12" --pin-file "$T/certifier-ec.pass" \
+	"$T/st.pdf" -o "$T/two.pdf" --json "$T/two.json"
+prefix_kept "$T/st.pdf" "$T/two.pdf"
+assert_jq "$T/two.json" '.signed[0].certification_level == 0 and .signed[0].field == "Signature2"'
+pdfsig_ok "$T/two.pdf" 1
+pdfsig_ok "$T/two.pdf" 2
+mutool_ok "$T/two.pdf"
+qpdf_ok "$T/two.pdf"
+
+test_case 'inputs from many producers sign cleanly and stay valid'
+# signed.pdf is signed by the certifier already: the office's seal key
+# signs after it (pdfsig 22.12 cannot check the same certificate twice in
+# one file: "Unknown issue with Certificate").
+for f in gs cairo imagemagick tesseract xrefstream linearized ten-pages form signed; do
+	active || break
+	key=certifier
+	[ "$f" = signed ] && key=certifier-ec
+	expect_success cc-sign -k "$PKI/$key.p12" --pin-file "$T/$key.pass" "$T/pdfs/$f.pdf" \
+		-o "$T/p-$f.pdf" --json "$T/p-$f.json" || continue
+	pdfsig_ok "$T/p-$f.pdf"
+	mutool_ok "$T/p-$f.pdf"
+	qpdf_ok "$T/p-$f.pdf"
+	cms_ok "$T/p-$f.pdf"
+	assert_jq "$T/p-$f.json" '.signed[0].normalized == false' "$f.pdf extended, not rewritten"
+	prefix_kept "$T/pdfs/$f.pdf" "$T/p-$f.pdf"
+done
+# The update keeps the cross-reference form of the revision it extends.
+tail -c 600 "$T/p-xrefstream.pdf" 2>/dev/null | grep -aq '/Type */XRef' ||
+	fail "xrefstream.pdf: the update has no cross-reference stream"
+tail -c 2000 "$T/p-gs.pdf" 2>/dev/null | grep -aq '^xref' ||
+	fail "gs.pdf: the update has no cross-reference table"
+# The earlier pdfsig signature still verifies; ours is an approval.
+pdfsig_ok "$T/p-signed.pdf" 1
+assert_jq "$T/p-signed.json" '.signed[0].certification_level == 0'
+assert_eq "$(pdfinfo "$T/p-ten-pages.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')" 10 "ten pages"
+
+test_case 'an empty signature field of a form is signed in place'
+expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --field Certifier \
+	"$T/pdfs/form.pdf" -o "$T/field.pdf"
+pdfsig_ok "$T/field.pdf"
+grep -q 'Signature Field Name: Certifier' "$T/pdfsig" || fail "not in field Certifier: $(cat "$T/pdfsig")"
+assert_eq "$(grep -c '^Signature #' "$T/pdfsig")" 1 "one signature field signed"
+expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --field Certifier \
+	"$T/field.pdf" -o "$T/field2.pdf"
+assert_stderr "signed already"
+assert_no_file "$T/field2.pdf"
+expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --field FullName \
+	"$T/pdfs/form.pdf" -o "$T/field3.pdf"
+assert_stderr "not a signature field"
+
+test_case 'encrypted, broken and non-PDF input: exit 3, nothing written'
+for f in encrypted encrypted-nopass broken notpdf; do
+	expect_failure 3 cc-sign -k "$PKI/certifier.p12" $SIGN "$T/pdfs/$f.pdf" -o "$T/bad-$f.pdf"
+	assert_no_file "$T/bad-$f.pdf"
+done
+expect_failure 3 cc-sign -k "$PKI/certifier.p12" $SIGN "$T/pdfs/encrypted.pdf" -o "$T/x.pdf"
+assert_stderr "^cc-sign: '.*encrypted.pdf' is encrypted"
+expect_failure 3 cc-sign -k "$PKI/certifier.p12" $SIGN "$T/pdfs/notpdf.pdf" -o "$T/x.pdf"
+assert_stderr "is not a PDF file"
+expect_failure 3 cc-sign -k "$PKI/certifier.p12" $SIGN "$T/missing.pdf" -o "$T/x.pdf"
+assert_stderr "cannot open '.*missing.pdf': No such file"
+assert_no_temp "$T"
+
+test_case 'a damaged file without signatures is rewritten by qpdf first'
+if active; then
+	# Shift every object: the cross-reference table's offsets are all wrong.
+	{ head -c 9 "$T/pdfs/gs.pdf"; printf '%%junk line\n'; tail -c +10 "$T/pdfs/gs.pdf"; } >"$T/shifted.pdf"
+fi
+expect_success cc-sign -k "$PKI/certifier.p12" $SIGN "$T/shifted.pdf" -o "$T/shifted-signed.pdf" \
+	--json "$T/shifted.json"
+assert_jq "$T/shifted.json" '.signed[0].normalized == true'
+pdfsig_ok "$T/shifted-signed.pdf"
+qpdf_ok "$T/shifted-signed.pdf"
+
+test_case 'key refusals: wrong PIN, expired, no signing usage, mismatch, readable PIN file'
+if active; then
+	printf 'wrong\n' >"$T/wrong.pass"
+	chmod 600 "$T/wrong.pass"
+	install -m 644 "$PKI/certifier.pass" "$T/open.pass"
+fi
+expect_failure 4 cc-sign -k "$PKI/certifier.p12" --pin-file "$T/wrong.pass" "$T/card.pdf" -o "$T/k1.pdf"
+assert_stderr "wrong PIN"
+expect_failure 4 cc-sign -k "$PKI/expired.p12" --pin-file "$T/expired.pass" "$T/card.pdf" -o "$T/k2.pdf"
+assert_stderr "expired"
+expect_failure 4 cc-sign -k "$PKI/nousage.p12" --pin-file "$T/nousage.pass" "$T/card.pdf" -o "$T/k3.pdf"
+assert_stderr "neither digitalSignature nor nonRepudiation"
+expect_failure 4 cc-sign -k "$PKI/mismatch.p12" --pin-file "$T/mismatch.pass" "$T/card.pdf" -o "$T/k4.pdf"
+assert_stderr "does not match"
+expect_failure 4 cc-sign -k "$PKI/certifier.p12" --pin-file "$T/open.pass" "$T/card.pdf" -o "$T/k5.pdf"
+assert_stderr "readable by others"
+for k in k1 k2 k3 k4 k5; do assert_no_file "$T/$k.pdf"; done
+assert_no_temp "$T"
+
+test_case 'batch: one key load, a bad document reported, the others signed'
+if active; then
+	printf '%s\t%s\n' "$T/card.pdf" "$T/b1.pdf" "$T/pdfs/notpdf.pdf" "$T/b2.pdf" \
+		"$T/pdfs/cairo.pdf" "$T/b3.pdf" "$T/pdfs/form.pdf" "$T/b4.pdf" >"$T/batch.txt"
+fi
+expect_failure 3 cc-sign -k "$PKI/certifier.p12" $SIGN --batch --json "$T/batch.json" <"$T/batch.txt"
+assert_stderr "notpdf.pdf' is not a PDF file"
+assert_stderr "3 of 4 documents signed"
+for b in b1 b3 b4; do pdfsig_ok "$T/$b.pdf"; done
+assert_no_file "$T/b2.pdf"
+assert_jq "$T/batch.json" '(.signed | length) == 3'
+
+test_case 'stdin to stdout'
+if active; then
+	"$CC_BUILD/bin/cc-sign" -k "$PKI/certifier.p12" $SIGN <"$T/card.pdf" >"$T/stdout.pdf" 2>"$T/err" ||
+		fail "cc-sign - > file failed: $(cat "$T/err")"
+fi
+pdfsig_ok "$T/stdout.pdf"
+
+test_case 'usage errors: exit 2'
+expect_failure 2 cc-sign "$T/card.pdf" -o "$T/u.pdf"
+assert_stderr "no key"
+expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --digest md5 "$T/card.pdf" -o "$T/u.pdf"
+expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --rect 1,2,3 "$T/card.pdf" -o "$T/u.pdf"
+expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --statement "$T/card.pdf" -o "$T/u.pdf"
+assert_stderr "--number"
+expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN "$T/card.pdf" -o "$T/card.pdf"
+expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --certify-level 4 "$T/card.pdf" -o "$T/u.pdf"
+assert_no_file "$T/u.pdf"
+
+finish
