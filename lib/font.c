@@ -472,7 +472,23 @@ static int code_of(struct cc_font *f, unsigned gid, const uint8_t *t,
 
 /* ---- showing ---- */
 
-static void put_utf16(struct cc_buf *b, const uint8_t *s, size_t len);
+/* Text as UTF-16BE in hex, for ToUnicode and ActualText. */
+static void put_utf16(struct cc_buf *b, const uint8_t *s, size_t len)
+{
+	const uint8_t *end = s + len;
+	ucs4_t c;
+	int n;
+
+	while (s < end && (n = u8_mbtouc(&c, s, (size_t)(end - s))) > 0) {
+		if (c >= 0x10000)
+			cc_buf_printf(b, "%04X%04X",
+				      0xd800 + ((c - 0x10000) >> 10),
+				      0xdc00 + ((c - 0x10000) & 0x3ff));
+		else
+			cc_buf_printf(b, "%04X", c);
+		s += n;
+	}
+}
 
 /* A TJ array being written: strings of codes and adjustments. */
 struct tj {
@@ -534,24 +550,18 @@ static void tj_code(struct tj *t, unsigned code)
 	}
 }
 
-/* The bytes of the cluster of glyph i, [*start, *end), and whether glyph i
- * is its first in buffer order (the one that carries the text). */
+/* The bytes of the cluster of glyph i, [*start, *end): up to the next
+ * cluster in logical order, which follows it in the buffer, or precedes
+ * it when the text runs backward (right to left). Whether glyph i is the
+ * cluster's first in buffer order, the one that carries its text. */
 static int cluster_of(const hb_glyph_info_t *info, unsigned n, unsigned i,
 		      int backward, size_t len, size_t *start, size_t *end)
 {
-	unsigned c = info[i].cluster;
+	unsigned c = info[i].cluster, j = i;
 
 	*start = c;
 	*end = len;
-	if (!backward) {
-		for (unsigned j = i + 1; j < n; j++)
-			if (info[j].cluster != c) {
-				*end = info[j].cluster;
-				break;
-			}
-		return i == 0 || info[i - 1].cluster != c;
-	}
-	for (unsigned j = i; j-- > 0;)
+	while (backward ? j-- > 0 : ++j < n)
 		if (info[j].cluster != c) {
 			*end = info[j].cluster;
 			break;
@@ -837,23 +847,6 @@ static void font_name(struct cc_font *f, hb_set_t *glyphs, char *out,
 	if (n == 7)
 		out[n++] = 'F';
 	out[n] = '\0';
-}
-
-static void put_utf16(struct cc_buf *b, const uint8_t *s, size_t len)
-{
-	const uint8_t *end = s + len;
-	ucs4_t c;
-	int n;
-
-	while (s < end && (n = u8_mbtouc(&c, s, (size_t)(end - s))) > 0) {
-		if (c >= 0x10000)
-			cc_buf_printf(b, "%04X%04X",
-				      0xd800 + ((c - 0x10000) >> 10),
-				      0xdc00 + ((c - 0x10000) & 0x3ff));
-		else
-			cc_buf_printf(b, "%04X", c);
-		s += n;
-	}
 }
 
 static void to_unicode(const struct cc_font *f, struct cc_buf *b)
