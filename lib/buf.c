@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <pthread.h>
 
 #include "buf.h"
 
@@ -48,17 +51,31 @@ void cc_buf_puts(struct cc_buf *b, const char *s)
 	cc_buf_put(b, s, strlen(s));
 }
 
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+
+static void make_c_locale(void)
+{
+	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+/* PDF and JSON numbers have a decimal point whatever the program's
+ * locale: printf runs in the C locale here. */
 void cc_buf_printf(struct cc_buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	locale_t old = (locale_t)0;
 	int n;
 
+	pthread_once(&c_locale_once, make_c_locale);
+	if (c_locale)
+		old = uselocale(c_locale);
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0 || cc_buf_grow(b, (size_t)n + 1)) {
 		b->failed = 1;
-		return;
+		goto out;
 	}
 	va_start(ap, fmt);
 	if (vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap) != n)
@@ -66,6 +83,28 @@ void cc_buf_printf(struct cc_buf *b, const char *fmt, ...)
 	else
 		b->len += (size_t)n;
 	va_end(ap);
+out:
+	if (old)
+		uselocale(old);
+}
+
+void cc_buf_num(struct cc_buf *b, double v)
+{
+	long long n, a;
+
+	if (!(v > -1e12 && v < 1e12))
+		v = 0;
+	n = llround(v * 1000);
+	a = n < 0 ? -n : n;
+	cc_buf_printf(b, "%s%lld", n < 0 ? "-" : "", a / 1000);
+	if (a % 1000) {
+		char frac[8];
+		int len = snprintf(frac, sizeof(frac), ".%03lld", a % 1000);
+
+		while (len > 1 && frac[len - 1] == '0')
+			len--;
+		cc_buf_put(b, frac, (size_t)len);
+	}
 }
 
 void cc_buf_u16(struct cc_buf *b, unsigned v)

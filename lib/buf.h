@@ -22,8 +22,11 @@ struct cc_buf {
 int cc_buf_grow(struct cc_buf *b, size_t more);
 void cc_buf_put(struct cc_buf *b, const void *p, size_t n);
 void cc_buf_puts(struct cc_buf *b, const char *s);
+/* printf in the C locale: "%.2f" gives "0.50" under any LC_NUMERIC. */
 void cc_buf_printf(struct cc_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* v with at most 3 decimals and no trailing zeros (PDF content). */
+void cc_buf_num(struct cc_buf *b, double v);
 /* Big-endian 16-bit fields; negative values in two's complement. */
 void cc_buf_u16(struct cc_buf *b, unsigned v);
 void cc_buf_u16s(struct cc_buf *b, const int *v, size_t n);

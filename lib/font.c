@@ -81,27 +81,6 @@ static double round3(double v)
 	return round(v * 1000) / 1000;
 }
 
-/* v with at most 3 decimals and no trailing zeros, whatever the locale
- * (printf's %f would write "0,5" under a Vietnamese LC_NUMERIC). */
-static void put_num(struct cc_buf *b, double v)
-{
-	long long n, a;
-
-	if (!(v > -1e12 && v < 1e12))
-		v = 0;
-	n = llround(v * 1000);
-	a = n < 0 ? -n : n;
-	cc_buf_printf(b, "%s%lld", n < 0 ? "-" : "", a / 1000);
-	if (a % 1000) {
-		char frac[8];
-		int len = snprintf(frac, sizeof(frac), ".%03lld", a % 1000);
-
-		while (len > 1 && frac[len - 1] == '0')
-			len--;
-		cc_buf_put(b, frac, (size_t)len);
-	}
-}
-
 /* ---- opening ---- */
 
 static int read_file(const char *path, unsigned char **data, size_t *size,
@@ -529,7 +508,7 @@ static void tj_adjust(struct tj *t, double v)
 {
 	tj_array(t);
 	tj_close_string(t);
-	put_num(t->b, v);
+	cc_buf_num(t->b, v);
 	if (++t->elems >= ARRAY_MAX)
 		tj_end(t);
 }
@@ -620,7 +599,7 @@ int cc_font_show(struct cc_font *f, const char *utf8, double size,
 		if (pos[i].y_offset != rise) {
 			tj_end(&t);
 			rise = pos[i].y_offset;
-			put_num(&b, rise * size / f->upem);
+			cc_buf_num(&b, rise * size / f->upem);
 			cc_buf_puts(&b, " Ts\n");
 		}
 		/* The pen as the reader moves it: by each glyph's /W width
@@ -669,9 +648,9 @@ struct path {
 
 static void path_point(struct path *p, const FT_Vector *v)
 {
-	put_num(p->b, p->x + v->x * p->k);
+	cc_buf_num(p->b, p->x + v->x * p->k);
 	cc_buf_puts(p->b, " ");
-	put_num(p->b, p->y + v->y * p->k);
+	cc_buf_num(p->b, p->y + v->y * p->k);
 	cc_buf_puts(p->b, " ");
 }
 
@@ -722,13 +701,13 @@ static int path_conic(const FT_Vector *c, const FT_Vector *to, void *user)
 	double c2x = to->x + 2.0 / 3 * (c->x - to->x);
 	double c2y = to->y + 2.0 / 3 * (c->y - to->y);
 
-	put_num(p->b, p->x + c1x * p->k);
+	cc_buf_num(p->b, p->x + c1x * p->k);
 	cc_buf_puts(p->b, " ");
-	put_num(p->b, p->y + c1y * p->k);
+	cc_buf_num(p->b, p->y + c1y * p->k);
 	cc_buf_puts(p->b, " ");
-	put_num(p->b, p->x + c2x * p->k);
+	cc_buf_num(p->b, p->x + c2x * p->k);
 	cc_buf_puts(p->b, " ");
-	put_num(p->b, p->y + c2y * p->k);
+	cc_buf_num(p->b, p->y + c2y * p->k);
 	cc_buf_puts(p->b, " ");
 	path_point(p, to);
 	cc_buf_puts(p->b, "c\n");
@@ -984,7 +963,7 @@ static void descriptor(struct cc_font *f, const char *name, int file,
 		      name, flags, lround(ft->bbox.xMin * k),
 		      lround(ft->bbox.yMin * k), lround(ft->bbox.xMax * k),
 		      lround(ft->bbox.yMax * k));
-	put_num(d, italic);
+	cc_buf_num(d, italic);
 	cc_buf_printf(d,
 		      " /Ascent %ld /Descent %ld /CapHeight %ld /StemV %d"
 		      " /FontFile2 %d 0 R >>",
@@ -1044,7 +1023,7 @@ int cc_font_objects(struct cc_font *f, const int num[CC_FONT_NOBJ],
 		      name, num[CC_FONT_DESCRIPTOR], num[CC_FONT_CIDTOGIDMAP]);
 	for (unsigned c = 1; c <= f->ncodes; c++) {
 		cc_buf_puts(&o->dict, c % 16 == 1 ? "\n" : " ");
-		put_num(&o->dict, f->codes[c].width);
+		cc_buf_num(&o->dict, f->codes[c].width);
 	}
 	cc_buf_puts(&o->dict, "\n]] >>");
 

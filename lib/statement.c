@@ -42,31 +42,11 @@
 
 enum { HEADING, NLINES = 7 };
 
-/* v with at most 3 decimals and no trailing zeros, whatever the locale. */
-static void put_num(struct cc_buf *b, double v)
-{
-	long long n, a;
-
-	if (!(v > -1e12 && v < 1e12))
-		v = 0;
-	n = llround(v * 1000);
-	a = n < 0 ? -n : n;
-	cc_buf_printf(b, "%s%lld", n < 0 ? "-" : "", a / 1000);
-	if (a % 1000) {
-		char frac[8];
-		int len = snprintf(frac, sizeof(frac), ".%03lld", a % 1000);
-
-		while (len > 1 && frac[len - 1] == '0')
-			len--;
-		cc_buf_put(b, frac, (size_t)len);
-	}
-}
-
 /* Several numbers, each followed by a space. */
 static void put_nums(struct cc_buf *b, const double *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		put_num(b, v[i]);
+		cc_buf_num(b, v[i]);
 		cc_buf_puts(b, " ");
 	}
 }
@@ -371,7 +351,7 @@ static int show_lines(struct cc_font *f, char *lines, double size, double lead,
 		if (centre)
 			x = FRAME_X + (FRAME_W - cc_font_width(f, s, size)) / 2;
 		cc_buf_puts(c, "BT\n/F1 ");
-		put_num(c, size);
+		cc_buf_num(c, size);
 		cc_buf_puts(c, " Tf\n1 0 0 1 ");
 		put_nums(c, (double[]){x, *y}, 2);
 		cc_buf_puts(c, "Tm\n");
