@@ -1,7 +1,8 @@
 /*
  * scratch.h - a private directory for a unit test under $TMPDIR (which
  * tests/run sets per test binary), removed with all it holds. Included by
- * the tests that write files; everything here is static inline.
+ * the tests that write files; everything here is static inline. tooltest.h
+ * builds a cmocka fixture on it.
  */
 #ifndef CC_TEST_SCRATCH_H
 #define CC_TEST_SCRATCH_H

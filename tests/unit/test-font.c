@@ -18,113 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <zlib.h>
 
-#include "scratch.h"
+#include "tooltest.h"
 #include "font.h"
-
-struct scratch {
-	char dir[4096];
-	char path[4200];
-	char cmd[9000];
-};
 
 static int setup(void **state)
 {
-	struct scratch *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return -1;
-	if (scratch_make(s->dir, sizeof(s->dir), "test-font")) {
-		free(s);
-		return -1;
-	}
-	*state = s;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct scratch *s = *state;
-
-	scratch_remove(s->dir);
-	free(s);
-	return 0;
-}
-
-static const char *join(struct scratch *s, const char *name)
-{
-	int n = snprintf(s->path, sizeof(s->path), "%s/%s", s->dir, name);
-
-	assert_true(n > 0 && (size_t)n < sizeof(s->path));
-	return s->path;
-}
-
-static int have(const char *tool)
-{
-	char cmd[256];
-	int n = snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1",
-			 tool);
-
-	assert_true(n > 0 && (size_t)n < sizeof(cmd));
-	return system(cmd) == 0;
-}
-
-#define NEED(tool)                                                             \
-	do {                                                                   \
-		if (!have(tool)) {                                             \
-			print_message("skip: %s is not installed\n", tool);    \
-			skip();                                                \
-		}                                                              \
-	} while (0)
-
-__attribute__((format(printf, 3, 4))) static int
-run(struct scratch *s, char **out, const char *fmt, ...)
-{
-	va_list ap;
-	size_t len = 0, cap = 65536;
-	char *buf = malloc(cap);
-	FILE *p;
-	int n, st;
-
-	va_start(ap, fmt);
-	n = vsnprintf(s->cmd, sizeof(s->cmd), fmt, ap);
-	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof(s->cmd));
-	assert_non_null(buf);
-	p = popen(s->cmd, "r");
-	assert_non_null(p);
-	while ((n = (int)fread(buf + len, 1, cap - len - 1, p)) > 0) {
-		len += (size_t)n;
-		if (cap - len < 2) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-	}
-	buf[len] = '\0';
-	st = pclose(p);
-	if (out)
-		*out = buf;
-	else
-		free(buf);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static struct cc_font *open_font(void)
-{
-	struct cc_error err = {0, ""};
-	struct cc_font *f = cc_font_open(NULL, &err);
-
-	if (!f) {
-		print_message("skip: %s\n", err.msg);
-		skip();
-	}
-	return f;
+	return scratch_setup(state, "test-font");
 }
 
 static const char *str(struct cc_buf *b)
@@ -717,7 +621,7 @@ static void test_actual_text(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, scratch_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_open_errors),   T(test_show_errors),
 		T(test_widths_agree),  T(test_subset),

@@ -11,7 +11,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,41 +18,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "scratch.h"
+#include "tooltest.h"
 #include "output.h"
-
-struct scratch {
-	char dir[4096];
-	char path[4200]; /* scratch for joined names */
-};
 
 static int setup(void **state)
 {
-	struct scratch *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return -1;
-	if (scratch_make(s->dir, sizeof(s->dir), "test-output")) {
-		free(s);
-		return -1;
-	}
-	*state = s;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct scratch *s = *state;
-
-	scratch_remove(s->dir);
-	free(s);
-	return 0;
-}
-
-static const char *in_dir(struct scratch *s, const char *name)
-{
-	snprintf(s->path, sizeof(s->path), "%s/%s", s->dir, name);
-	return s->path;
+	return scratch_setup(state, "test-output");
 }
 
 /* Number of entries in dir; with prefix, only those starting with it; -1
@@ -105,7 +75,7 @@ static void test_commit_creates_target(void **state)
 	char target[4200], buf[64];
 	FILE *fp;
 
-	snprintf(target, sizeof(target), "%s", in_dir(s, "out.txt"));
+	snprintf(target, sizeof(target), "%s", join(s, "out.txt"));
 	out = cc_output_open(target, 0666, &err);
 	assert_non_null(out);
 	assert_string_equal(cc_output_name(out), target);
@@ -128,8 +98,7 @@ static void test_abort_leaves_nothing(void **state)
 {
 	struct scratch *s = *state;
 	struct cc_error err = {0, ""};
-	struct cc_output *out =
-		cc_output_open(in_dir(s, "out.txt"), 0666, &err);
+	struct cc_output *out = cc_output_open(join(s, "out.txt"), 0666, &err);
 
 	assert_non_null(out);
 	fputs("partial", cc_output_stream(out, &err));
@@ -145,7 +114,7 @@ static void test_existing_target_kept_on_abort(void **state)
 	struct cc_output *out;
 	char target[4200], buf[64];
 
-	snprintf(target, sizeof(target), "%s", in_dir(s, "out.txt"));
+	snprintf(target, sizeof(target), "%s", join(s, "out.txt"));
 	write_file(target, "old contents\n");
 	out = cc_output_open(target, 0666, &err);
 	assert_non_null(out);
@@ -189,7 +158,7 @@ static void test_missing_directory_is_system_error(void **state)
 	struct cc_error err = {0, ""};
 	char quoted[4300];
 
-	in_dir(s, "no/such/out.pdf");
+	join(s, "no/such/out.pdf");
 	assert_null(cc_output_open(s->path, 0666, &err));
 	assert_int_equal(err.code, CC_SYSTEM);
 	snprintf(quoted, sizeof(quoted), "'%s'", s->path);
@@ -205,17 +174,17 @@ static void test_mode_follows_umask(void **state)
 	struct cc_output *out;
 	struct stat st;
 
-	out = cc_output_open(in_dir(s, "a"), 0666, &err);
+	out = cc_output_open(join(s, "a"), 0666, &err);
 	assert_non_null(out);
 	assert_int_equal(cc_output_commit(out, &err), CC_OK);
-	assert_int_equal(stat(in_dir(s, "a"), &st), 0);
+	assert_int_equal(stat(join(s, "a"), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0644);
 
 	/* A secret asks for 0600 and must not get more. */
-	out = cc_output_open(in_dir(s, "b"), 0600, &err);
+	out = cc_output_open(join(s, "b"), 0600, &err);
 	assert_non_null(out);
 	assert_int_equal(cc_output_commit(out, &err), CC_OK);
-	assert_int_equal(stat(in_dir(s, "b"), &st), 0);
+	assert_int_equal(stat(join(s, "b"), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 	umask(old);
 }
@@ -225,10 +194,10 @@ static void test_same_file(void **state)
 	struct scratch *s = *state;
 	char a[4200], b[4200], link_a[4200], sym_a[4200], dot_a[4300];
 
-	snprintf(a, sizeof(a), "%s", in_dir(s, "a"));
-	snprintf(b, sizeof(b), "%s", in_dir(s, "b"));
-	snprintf(link_a, sizeof(link_a), "%s", in_dir(s, "link-a"));
-	snprintf(sym_a, sizeof(sym_a), "%s", in_dir(s, "sym-a"));
+	snprintf(a, sizeof(a), "%s", join(s, "a"));
+	snprintf(b, sizeof(b), "%s", join(s, "b"));
+	snprintf(link_a, sizeof(link_a), "%s", join(s, "link-a"));
+	snprintf(sym_a, sizeof(sym_a), "%s", join(s, "sym-a"));
 	snprintf(dot_a, sizeof(dot_a), "%s/./a", s->dir);
 	write_file(a, "a");
 	write_file(b, "a"); /* same contents, different file */
@@ -240,9 +209,9 @@ static void test_same_file(void **state)
 	assert_int_equal(cc_same_file(a, link_a), 1);
 	assert_int_equal(cc_same_file(sym_a, a), 1);
 	assert_int_equal(cc_same_file(a, b), 0);
-	assert_int_equal(cc_same_file(a, in_dir(s, "missing")), 0);
-	assert_int_equal(
-		cc_same_file(in_dir(s, "missing"), in_dir(s, "missing")), 0);
+	assert_int_equal(cc_same_file(a, join(s, "missing")), 0);
+	assert_int_equal(cc_same_file(join(s, "missing"), join(s, "missing")),
+			 0);
 	assert_int_equal(cc_same_file(NULL, a), 0);
 	assert_int_equal(cc_same_file(a, NULL), 0);
 }
@@ -351,7 +320,7 @@ static void test_special_files_written_not_replaced(void **state)
 	assert_true(S_ISCHR(st.st_mode));
 	assert_int_equal(count_entries("/dev", ".null."), 0);
 
-	snprintf(fifo, sizeof(fifo), "%s", in_dir(s, "fifo"));
+	snprintf(fifo, sizeof(fifo), "%s", join(s, "fifo"));
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -377,7 +346,7 @@ static void test_special_files_written_not_replaced(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, scratch_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_commit_creates_target),
 		T(test_abort_leaves_nothing),
