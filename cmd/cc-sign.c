@@ -24,9 +24,9 @@
 static char *key, *module, *pin_file, *tsa, *digest, *field, *reason,
 	*location, *contact, *sig_name, *rect_arg, *output, *number, *book,
 	*certifier, *title, *watermark, *date_arg, *font;
-static const char **chain;
+static const char **chain, **crl_files, **ocsp_files;
 static int certify_level, approval, pss, invisible, page, batch, statement,
-	tsa_timeout;
+	tsa_timeout, ltv, archive, offline;
 
 static struct poptOption key_options[] = {
 	{"key", 'k', POPT_ARG_STRING, &key, 0,
@@ -44,7 +44,22 @@ static struct poptOption sig_options[] = {
 	{"tsa", '\0', POPT_ARG_STRING, &tsa, 0,
 	 "time-stamp the signature at this RFC 3161 TSA (PAdES B-T)", "URL"},
 	{"tsa-timeout", '\0', POPT_ARG_INT, &tsa_timeout, 0,
-	 "seconds to wait for the TSA (default 20)", "SECONDS"},
+	 "seconds to wait for the TSA, OCSP and CRLs (default 20)",
+	 "SECONDS"},
+	{"ltv", '\0', POPT_ARG_NONE, &ltv, 0,
+	 "add the chains, OCSP responses and CRLs in a /DSS (PAdES B-LT)",
+	 NULL},
+	{"archive", '\0', POPT_ARG_NONE, &archive, 0,
+	 "then a document time-stamp (PAdES B-LTA; needs --ltv and --tsa)",
+	 NULL},
+	{"crl", '\0', POPT_ARG_ARGV, &crl_files, 0,
+	 "a CRL for --ltv, instead of fetching it (repeatable)", "FILE"},
+	{"ocsp-response", '\0', POPT_ARG_ARGV, &ocsp_files, 0,
+	 "an OCSP response for --ltv, instead of asking (repeatable)",
+	 "FILE"},
+	{"offline", '\0', POPT_ARG_NONE, &offline, 0,
+	 "with --ltv, fetch nothing: use the given CRLs and responses",
+	 NULL},
 	{"digest", '\0', POPT_ARG_STRING, &digest, 0,
 	 "sha256 (default), sha384 or sha512", "ALG"},
 	{"pss", '\0', POPT_ARG_NONE, &pss, 0,
@@ -135,6 +150,15 @@ static json_t *result_json(const char *in, const char *out,
 
 	if (j && r->tst_time[0])
 		json_object_set_new(j, "timestamp", json_string(r->tst_time));
+	if (j && !strncmp(r->level, "B-LT", 4))
+		json_object_set_new(j, "dss",
+				    json_pack("{s:I, s:I, s:I}", "certs",
+					      (json_int_t)r->dss_certs, "ocsps",
+					      (json_int_t)r->dss_ocsps, "crls",
+					      (json_int_t)r->dss_crls));
+	if (j && r->archive_time[0])
+		json_object_set_new(j, "archive_timestamp",
+				    json_string(r->archive_time));
 	return j;
 }
 
@@ -330,6 +354,11 @@ int main(int argc, const char **argv)
 		cc_msg("--certify-level is 1, 2 or 3, and not with --approval");
 		goto out;
 	}
+	if (!ltv && (archive || crl_files || ocsp_files || offline)) {
+		cc_msg("--archive, --crl, --ocsp-response and --offline go "
+		       "with --ltv");
+		goto out;
+	}
 	if (tsa_timeout < 0 || tsa_timeout > 600) {
 		cc_msg("--tsa-timeout: 1 to 600 seconds");
 		goto out;
@@ -374,6 +403,16 @@ int main(int argc, const char **argv)
 					   : NULL;
 	job.po.tsa_timeout_ms = (tsa_timeout ? tsa_timeout : 20) * 1000L;
 	job.po.visible = rect_arg != NULL;
+	job.po.ltv = ltv;
+	job.po.archive = archive;
+	job.po.crl_files = crl_files;
+	job.po.ocsp_files = ocsp_files;
+	job.po.offline = offline;
+	if (archive && !job.po.tsa_url) {
+		cc_msg("--archive needs a TSA: --tsa URL");
+		rc = CC_USAGE;
+		goto out;
+	}
 	job.po.page = page;
 
 	memset(&so, 0, sizeof(so));

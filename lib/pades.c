@@ -29,6 +29,7 @@
 #include "pades.h"
 #include "pdf.h"
 #include "pdfinc.h"
+#include "revocation.h"
 #include "signer.h"
 #include "tsa.h"
 
@@ -344,13 +345,15 @@ static void put_text_key(struct cc_buf *b, const char *k, const char *v)
  * the dictionary's text. */
 static void sig_dict(struct cc_buf *b, const struct cc_pades_opts *o,
 		     const char *name, time_t now, size_t placeholder,
-		     size_t *contents_at, size_t *range_at)
+		     int doc_ts, size_t *contents_at, size_t *range_at)
 {
 	char m[40];
 
 	pdf_date(now, m, sizeof(m));
-	cc_buf_puts(b, "<< /Type /Sig /Filter /Adobe.PPKLite "
-		       "/SubFilter /ETSI.CAdES.detached /ByteRange [0 ");
+	cc_buf_puts(b, doc_ts ? "<< /Type /DocTimeStamp /Filter /Adobe.PPKLite "
+				"/SubFilter /ETSI.RFC3161 /ByteRange [0 "
+			      : "<< /Type /Sig /Filter /Adobe.PPKLite "
+				"/SubFilter /ETSI.CAdES.detached /ByteRange [0 ");
 	*range_at = b->len;
 	for (int i = 0; i < 3; i++)
 		cc_buf_printf(b, "%*s%s", BYTERANGE_WIDTH, "0",
@@ -363,6 +366,10 @@ static void sig_dict(struct cc_buf *b, const struct cc_pades_opts *o,
 		b->len += 2 * placeholder;
 	}
 	cc_buf_puts(b, ">\n");
+	if (doc_ts) {
+		cc_buf_puts(b, " >>");
+		return;
+	}
 	cc_buf_printf(b, "/M (%s)", m);
 	put_text_key(b, "Name", name);
 	put_text_key(b, "Reason", o->reason);
@@ -378,6 +385,7 @@ static void sig_dict(struct cc_buf *b, const struct cc_pades_opts *o,
 }
 
 struct plan {
+	int doc_ts; /* a document time-stamp, not a signature */
 	struct cc_pdf *pdf;
 	struct cc_pdf_object *objs;
 	size_t n;
@@ -462,7 +470,7 @@ static int make_update(struct plan *pl, const struct cc_pades_opts *o,
 
 	if ((pl->sig = cc_pdf_reserve(pdf, err)) < 0)
 		return -pl->sig;
-	if (o->prepare &&
+	if (o->prepare && !pl->doc_ts &&
 	    (rc = o->prepare(o->prepare_ctx, pdf, &pl->objs, &pl->n, &w, err)))
 		return rc;
 	rc = o->field ? cc_pdf_find_sig_field(pdf, o->field, &field, &page,
@@ -497,7 +505,7 @@ static int make_update(struct plan *pl, const struct cc_pades_opts *o,
 	if (!ob)
 		return cc_error_set(err, CC_SYSTEM, "out of memory");
 	sig_dict(&ob->dict, o, o->name ? o->name : signer_name, now,
-		 placeholder, &pl->contents_at, &pl->range_at);
+		 placeholder, pl->doc_ts, &pl->contents_at, &pl->range_at);
 	return cc_pdf_update(pdf, &pl->objs, &pl->n, &pl->trailer, err);
 }
 
@@ -520,10 +528,11 @@ static int hash_ranges(const EVP_MD *md, const unsigned char *d,
 static int sign_once(const unsigned char *base, size_t baselen,
 		     const char *name, struct cc_signer *signer,
 		     const struct cc_pades_opts *o, const EVP_MD *md,
-		     size_t placeholder, size_t *need, struct cc_buf *out,
-		     struct cc_pades_result *res, struct cc_error *err)
+		     int doc_ts, size_t placeholder, size_t *need,
+		     struct cc_buf *out, struct cc_pades_result *res,
+		     struct cc_error *err)
 {
-	struct plan pl = {0};
+	struct plan pl = {.doc_ts = doc_ts};
 	struct cc_buf file = {0}, cms = {0};
 	struct cc_pades_opts oo = *o;
 	unsigned char digest[EVP_MAX_MD_SIZE];
@@ -531,6 +540,7 @@ static int sign_once(const unsigned char *base, size_t baselen,
 	size_t sig_at = 0, gap0, gap1;
 	time_t now = o->now ? o->now : time(NULL);
 	char range[64];
+	unsigned long long br[4];
 	struct cms_in ci = {signer, md, o->pss, NULL, 0, o->tsa_url,
 			    o->tsa_timeout_ms ? o->tsa_timeout_ms : 20000, 0};
 	int rc;
@@ -546,9 +556,14 @@ static int sign_once(const unsigned char *base, size_t baselen,
 				  name);
 		goto out;
 	}
-	if (cc_pdf_signature_count(pl.pdf) > 0)
+	if (cc_pdf_signature_count(pl.pdf) > 0 || doc_ts)
 		oo.certify = 0; /* only the first signature certifies */
-	res->certify = oo.certify;
+	if (doc_ts) {
+		oo.visible = 0;
+		oo.field = NULL;
+	} else {
+		res->certify = oo.certify;
+	}
 	rc = make_update(&pl, &oo, cc_signer_name(signer), now, placeholder,
 			 res, err);
 	if (rc)
@@ -561,12 +576,12 @@ static int sign_once(const unsigned char *base, size_t baselen,
 			sig_at = pl.objs[i].body;
 	gap0 = sig_at + pl.contents_at;
 	gap1 = gap0 + 2 * placeholder + 2;
-	res->byte_range[0] = 0;
-	res->byte_range[1] = gap0;
-	res->byte_range[2] = gap1;
-	res->byte_range[3] = file.len - gap1;
-	snprintf(range, sizeof(range), "%llu %llu %llu]", res->byte_range[1],
-		 res->byte_range[2], res->byte_range[3]);
+	br[0] = 0;
+	br[1] = gap0;
+	br[2] = gap1;
+	br[3] = file.len - gap1;
+	snprintf(range, sizeof(range), "%llu %llu %llu]", br[1],
+		 br[2], br[3]);
 	if (strlen(range) > 3 * BYTERANGE_WIDTH + 3) {
 		rc = cc_error_set(err, CC_INPUT, "'%s' is too large to sign",
 				  name);
@@ -574,17 +589,29 @@ static int sign_once(const unsigned char *base, size_t baselen,
 	}
 	memset(file.data + sig_at + pl.range_at, ' ', 3 * BYTERANGE_WIDTH + 3);
 	memcpy(file.data + sig_at + pl.range_at, range, strlen(range));
-	if (hash_ranges(md, file.data, res->byte_range, digest, &dlen)) {
+	if (hash_ranges(md, file.data, br, digest, &dlen)) {
 		rc = ssl_fail(err, CC_SYSTEM, "cannot hash the document");
 		goto out;
 	}
 	ci.digest = digest;
 	ci.digest_len = dlen;
-	cc_hex(digest, dlen, res->digest);
-	if ((rc = build_cms(&ci, &cms, res->tst_time, err)))
-		goto out;
-	res->cms_len = cms.len;
-	res->contents_len = placeholder;
+	if (doc_ts) {
+		struct cc_tsa_token tok = {0};
+
+		if ((rc = cc_tsa_stamp_digest(o->tsa_url, digest, ci.tsa_timeout_ms,
+					      &tok, err)))
+			goto out;
+		cc_buf_put(&cms, tok.der, tok.len);
+		snprintf(res->archive_time, sizeof(res->archive_time), "%s",
+			 tok.gen_time);
+		cc_tsa_token_free(&tok);
+	} else {
+		cc_hex(digest, dlen, res->digest);
+		if ((rc = build_cms(&ci, &cms, res->tst_time, err)))
+			goto out;
+		res->cms_len = cms.len;
+		res->contents_len = placeholder;
+	}
 	if (cms.len > placeholder) {
 		*need = cms.len;
 		rc = -1;
@@ -596,6 +623,8 @@ static int sign_once(const unsigned char *base, size_t baselen,
 		file.data[gap0 + 1 + 2 * i] = (unsigned char)hx[cms.data[i] >> 4];
 		file.data[gap0 + 2 + 2 * i] = (unsigned char)hx[cms.data[i] & 15];
 	}
+	if (!doc_ts)
+		memcpy(res->byte_range, br, sizeof(br));
 	cc_buf_put(out, file.data, file.len);
 	rc = out->failed ? cc_error_set(err, CC_SYSTEM, "out of memory") : 0;
 out:
@@ -606,6 +635,247 @@ out:
 	return rc;
 }
 
+/* sign_once, and once more with the room it asked for when the
+ * time-stamp token was larger than reserved. */
+static int place(const unsigned char *in, size_t inlen, const char *name,
+		 struct cc_signer *signer, const struct cc_pades_opts *o,
+		 const EVP_MD *md, int doc_ts, size_t placeholder,
+		 struct cc_buf *out, struct cc_pades_result *res,
+		 struct cc_error *err)
+{
+	size_t need = 0;
+	int rc = sign_once(in, inlen, name, signer, o, md, doc_ts, placeholder,
+			   &need, out, res, err);
+
+	if (rc == -1 && (o->tsa_url || doc_ts)) {
+		placeholder = need + 1024;
+		rc = sign_once(in, inlen, name, signer, o, md, doc_ts,
+			       placeholder, &need, out, res, err);
+	}
+	if (rc == -1)
+		rc = cc_error_set(err, CC_SYSTEM,
+				  "the signature (%zu bytes) did not fit its "
+				  "placeholder",
+				  need);
+	return rc;
+}
+
+/* The time-stamp token's signer and the other certificates it carries,
+ * from the CMS of the signature in file (its unsigned attribute). */
+static int tsa_certs(const unsigned char *tst, size_t len, X509 **tsa,
+		     STACK_OF(X509) **rest)
+{
+	const unsigned char *p = tst;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	STACK_OF(X509) *all;
+
+	*tsa = NULL;
+	*rest = NULL;
+	if (!cms)
+		return -1;
+	all = CMS_get1_certs(cms);
+	CMS_ContentInfo_free(cms);
+	if (!all)
+		return -1;
+	for (int i = 0; i < sk_X509_num(all); i++) {
+		X509 *c = sk_X509_value(all, i);
+
+		if (!*tsa && (X509_get_extended_key_usage(c) & XKU_TIMESTAMP)) {
+			*tsa = c;
+			(void)sk_X509_delete(all, i);
+			break;
+		}
+	}
+	*rest = all;
+	return *tsa ? 0 : -1;
+}
+
+static int merge(struct cc_revdata *into, struct cc_revdata *from)
+{
+	struct {
+		struct cc_buf **a;
+		size_t *n;
+		struct cc_buf *b;
+		size_t m;
+	} lists[] = {{&into->certs, &into->ncerts, from->certs, from->ncerts},
+		     {&into->ocsps, &into->nocsps, from->ocsps, from->nocsps},
+		     {&into->crls, &into->ncrls, from->crls, from->ncrls}};
+
+	for (size_t l = 0; l < 3; l++)
+		for (size_t i = 0; i < lists[l].m; i++) {
+			struct cc_buf *b = &lists[l].b[i], *grown;
+			int dup = 0;
+
+			for (size_t k = 0; k < *lists[l].n; k++)
+				if ((*lists[l].a)[k].len == b->len &&
+				    !memcmp((*lists[l].a)[k].data, b->data,
+					    b->len))
+					dup = 1;
+			if (dup)
+				continue;
+			grown = realloc(*lists[l].a,
+					(*lists[l].n + 1) * sizeof(**lists[l].a));
+			if (!grown)
+				return -1;
+			*lists[l].a = grown;
+			grown[(*lists[l].n)++] = *b;
+			memset(b, 0, sizeof(*b));
+		}
+	return 0;
+}
+
+/* The DER blobs as streams of the update; their numbers in nums. */
+static int blobs(struct cc_pdf *pdf, struct plan *pl, struct cc_buf *b,
+		 size_t n, int *nums, struct cc_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct cc_pdf_object *ob;
+
+		if ((nums[i] = cc_pdf_reserve(pdf, err)) < 0)
+			return -nums[i];
+		ob = cc_pdf_objects_add(&pl->objs, &pl->n, nums[i]);
+		if (!ob)
+			return cc_error_set(err, CC_SYSTEM, "out of memory");
+		ob->is_stream = 1;
+		cc_buf_puts(&ob->dict, "<< >>");
+		cc_buf_put(&ob->data, b[i].data, b[i].len);
+	}
+	return 0;
+}
+
+/* The time-stamp token of the signature whose /Contents is the gap of
+ * br in file, if it has one (tst left empty otherwise). */
+static int signature_tst(const unsigned char *file, size_t len,
+			 const unsigned long long br[4], struct cc_buf *tst)
+{
+	struct cc_buf der = {0};
+	const unsigned char *p;
+	CMS_ContentInfo *cms = NULL;
+	STACK_OF(CMS_SignerInfo) *sis;
+	int rc = -1;
+
+	if (br[2] > len || br[1] + 2 > br[2])
+		return -1;
+	for (size_t i = br[1] + 1; i + 1 < br[2] - 1; i += 2) {
+		unsigned char hi = file[i], lo = file[i + 1], v;
+
+		hi = (unsigned char)(hi <= '9' ? hi - '0' : (hi | 0x20) - 'a' + 10);
+		lo = (unsigned char)(lo <= '9' ? lo - '0' : (lo | 0x20) - 'a' + 10);
+		v = (unsigned char)(hi << 4 | lo);
+		cc_buf_put(&der, &v, 1);
+	}
+	p = der.data;
+	cms = d2i_CMS_ContentInfo(NULL, &p, (long)der.len);
+	sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
+	if (sis && sk_CMS_SignerInfo_num(sis) == 1) {
+		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, 0);
+		int at = CMS_unsigned_get_attr_by_NID(
+			si, NID_id_smime_aa_timeStampToken, -1);
+		X509_ATTRIBUTE *a = at >= 0 ? CMS_unsigned_get_attr(si, at) : NULL;
+		ASN1_TYPE *t = a ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
+
+		rc = 0;
+		if (t && t->type == V_ASN1_SEQUENCE)
+			cc_buf_put(tst, t->value.sequence->data,
+				   (size_t)t->value.sequence->length);
+	}
+	ERR_clear_error();
+	CMS_ContentInfo_free(cms);
+	cc_buf_free(&der);
+	return rc;
+}
+
+/* B-LT: the validation data of the signer's and the TSA's certificates in
+ * the /DSS, in a further incremental update. */
+static int add_dss(const unsigned char *in, size_t inlen, const char *name,
+		   struct cc_signer *signer, const struct cc_pades_opts *o,
+		   struct cc_buf *out, struct cc_pades_result *res,
+		   struct cc_error *err)
+{
+	struct cc_revdata all = {0}, one = {0};
+	struct cc_revdata_opts ro = {0};
+	struct cc_buf last_tst = {0};
+	struct plan pl = {0};
+	int *nums = NULL, rc;
+	size_t total;
+
+	ro.timeout_ms = o->tsa_timeout_ms;
+	ro.crl_files = o->crl_files;
+	ro.ocsp_files = o->ocsp_files;
+	ro.offline = o->offline;
+	ro.now = o->now;
+	/* A revoked certificate refuses the signer: exit 4, like any other
+	 * certificate that may not sign. */
+	if ((rc = cc_revdata_collect(cc_signer_cert(signer),
+				     cc_signer_chain(signer), &ro, &all, err))) {
+		if (rc == CC_NO)
+			rc = err->code = CC_SYSTEM;
+		goto out;
+	}
+	if (signature_tst(in, inlen, res->byte_range, &last_tst)) {
+		rc = cc_error_set(err, CC_SYSTEM,
+				  "cannot read back the signature just made");
+		goto out;
+	}
+	if (last_tst.len) {
+		X509 *tsa;
+		STACK_OF(X509) *rest;
+
+		if (tsa_certs(last_tst.data, last_tst.len, &tsa, &rest)) {
+			rc = cc_error_set(err, CC_SYSTEM,
+					  "the time-stamp token carries no TSA "
+					  "certificate");
+			goto out;
+		}
+		rc = cc_revdata_collect(tsa, rest, &ro, &one, err);
+		if (rc == CC_NO)
+			rc = err->code = CC_SYSTEM;
+		X509_free(tsa);
+		sk_X509_pop_free(rest, X509_free);
+		if (rc || merge(&all, &one)) {
+			if (!rc)
+				rc = cc_error_set(err, CC_SYSTEM,
+						  "out of memory");
+			goto out;
+		}
+	}
+	pl.pdf = cc_pdf_open(in, inlen, name, err);
+	if (!pl.pdf) {
+		rc = err->code;
+		goto out;
+	}
+	total = all.ncerts + all.nocsps + all.ncrls;
+	nums = calloc(total ? total : 1, sizeof(*nums));
+	if (!nums) {
+		rc = cc_error_set(err, CC_SYSTEM, "out of memory");
+		goto out;
+	}
+	if ((rc = blobs(pl.pdf, &pl, all.certs, all.ncerts, nums, err)) ||
+	    (rc = blobs(pl.pdf, &pl, all.ocsps, all.nocsps, nums + all.ncerts,
+			err)) ||
+	    (rc = blobs(pl.pdf, &pl, all.crls, all.ncrls,
+			nums + all.ncerts + all.nocsps, err)) ||
+	    (rc = cc_pdf_add_dss(pl.pdf, nums, all.ncerts, nums + all.ncerts,
+				 all.nocsps, nums + all.ncerts + all.nocsps,
+				 all.ncrls, err)) ||
+	    (rc = cc_pdf_update(pl.pdf, &pl.objs, &pl.n, &pl.trailer, err)))
+		goto out;
+	cc_buf_put(out, in, inlen);
+	if ((rc = cc_pdf_write_update(out, pl.objs, pl.n, &pl.trailer, err)))
+		goto out;
+	res->dss_certs = all.ncerts;
+	res->dss_ocsps = all.nocsps;
+	res->dss_crls = all.ncrls;
+out:
+	free(nums);
+	cc_pdf_objects_free(pl.objs, pl.n);
+	cc_pdf_close(pl.pdf);
+	cc_revdata_free(&all);
+	cc_revdata_free(&one);
+	cc_buf_free(&last_tst);
+	return rc;
+}
+
 int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 		  struct cc_signer *signer, const struct cc_pades_opts *o,
 		  struct cc_buf *out, struct cc_pades_result *res,
@@ -613,8 +883,8 @@ int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 {
 	const EVP_MD *md = o->md ? o->md : EVP_sha256();
 	unsigned char *norm = NULL;
-	size_t normlen = 0, need = 0, placeholder;
-	struct cc_buf probe = {0};
+	size_t normlen = 0, placeholder;
+	struct cc_buf probe = {0}, signed_ = {0}, ltv = {0}, lta = {0};
 	unsigned char zero[EVP_MAX_MD_SIZE] = {0};
 	struct cms_in ci = {signer, md, o->pss, zero, (size_t)EVP_MD_get_size(md),
 			    NULL, 0, 1};
@@ -629,6 +899,9 @@ int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 			   : EVP_MD_get_type(md) == NID_sha512 ? "SHA-512"
 							       : "SHA-256";
 	res->level = o->tsa_url ? "B-T" : "B-B";
+	if (o->archive && (!o->ltv || !o->tsa_url))
+		return cc_error_set(err, CC_USAGE,
+				    "an archive time-stamp needs --ltv and a TSA");
 	if (o->pss && !EVP_PKEY_is_a(cc_signer_key(signer), "RSA"))
 		return cc_error_set(err, CC_USAGE,
 				    "--pss needs an RSA key, not %s",
@@ -665,20 +938,37 @@ int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 		      (o->tsa_url ? (o->tst_reserve ? o->tst_reserve
 						    : TST_RESERVE)
 				  : 0);
-	rc = sign_once(in, inlen, name, signer, o, md, placeholder, &need, out,
-		       res, err);
-	if (rc == -1 && o->tsa_url) {
-		/* The token was larger than reserved: once more, with room. */
-		placeholder = need + 1024;
-		rc = sign_once(in, inlen, name, signer, o, md, placeholder,
-			       &need, out, res, err);
+	rc = place(in, inlen, name, signer, o, md, 0, placeholder, &signed_,
+		   res, err);
+	if (rc || !o->ltv)
+		goto out;
+	in = signed_.data;
+	inlen = signed_.len;
+	if ((rc = add_dss(in, inlen, name, signer, o, &ltv, res, err)))
+		goto out;
+	res->level = "B-LT";
+	if (o->archive) {
+		in = ltv.data;
+		inlen = ltv.len;
+		rc = place(in, inlen, name, signer, o, EVP_sha256(), 1,
+			   TST_RESERVE, &lta, res, err);
+		if (rc)
+			goto out;
+		res->level = "B-LTA";
+		cc_buf_put(out, lta.data, lta.len);
+	} else {
+		cc_buf_put(out, ltv.data, ltv.len);
 	}
-	if (rc == -1)
-		rc = cc_error_set(err, CC_SYSTEM,
-				  "the signature (%zu bytes) did not fit its "
-				  "placeholder",
-				  need);
+	rc = out->failed ? cc_error_set(err, CC_SYSTEM, "out of memory") : 0;
 out:
+	if (rc == CC_OK && !o->ltv) {
+		cc_buf_put(out, signed_.data, signed_.len);
+		if (out->failed)
+			rc = cc_error_set(err, CC_SYSTEM, "out of memory");
+	}
+	cc_buf_free(&signed_);
+	cc_buf_free(&ltv);
+	cc_buf_free(&lta);
 	cc_buf_free(&probe);
 	free(norm);
 	return rc;

@@ -66,6 +66,13 @@ struct cc_pades_opts {
 	void *prepare_ctx;
 	size_t tst_reserve;	 /* bytes kept for the time-stamp token; 0:
 				  * a default that fits common TSAs */
+	int ltv;		 /* B-LT: a /DSS with the chains, OCSP
+				  * responses and CRLs, in a further update */
+	int archive;		 /* B-LTA: then a document time-stamp
+				  * (needs tsa_url and ltv) */
+	const char *const *crl_files;  /* given CRLs; NULL-terminated */
+	const char *const *ocsp_files; /* given OCSP responses */
+	int offline;		 /* with ltv: fetch nothing */
 };
 
 struct cc_pades_result {
@@ -74,12 +81,14 @@ struct cc_pades_result {
 	char digest[129];	/* hex of the digest over the byte ranges */
 	const char *digest_name; /* "SHA-256" */
 	char signer[256];
-	const char *level;	/* "B-B", "B-T" */
+	const char *level;	/* "B-B", "B-T", "B-LT", "B-LTA" */
 	int certify;		/* DocMDP P given, 0 for approval */
 	int pages;		/* pages of the signed document */
 	int normalized;		/* the input was rewritten by qpdf first */
 	char tst_time[32];	/* with a TSA: the token's genTime */
 	size_t cms_len, contents_len;
+	size_t dss_certs, dss_ocsps, dss_crls; /* with ltv */
+	char archive_time[32]; /* with archive: the document time-stamp's */
 };
 
 /* Sign the PDF in (inlen bytes; name for messages) with signer and append

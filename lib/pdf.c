@@ -125,9 +125,20 @@ static void last_xref(struct cc_pdf *p)
 
 /* ---- object helpers ---- */
 
+/* d[k], or null when d is not a dictionary (or a stream's). */
 static qpdf_oh key(struct cc_pdf *p, qpdf_oh d, const char *k)
 {
+	if (!qpdf_oh_is_dictionary(p->q, d) && !qpdf_oh_is_stream(p->q, d))
+		return qpdf_oh_new_null(p->q);
 	return qpdf_oh_get_key(p->q, d, k);
+}
+
+/* The length of o when it is an array, else 0 (asking qpdf for the
+ * length of a non-array would leave an error behind). */
+static int nitems(struct cc_pdf *p, qpdf_oh o)
+{
+	return qpdf_oh_is_array(p->q, o) ? qpdf_oh_get_array_n_items(p->q, o)
+					 : 0;
 }
 
 static int is_name(struct cc_pdf *p, qpdf_oh o, const char *name)
@@ -223,7 +234,7 @@ struct field_walk {
 static void walk_fields(struct cc_pdf *p, qpdf_oh arr, const char *parent,
 			int parent_sig, int depth, struct field_walk *w)
 {
-	int n = qpdf_oh_get_array_n_items(p->q, arr);
+	int n = nitems(p, arr);
 
 	if (depth > MAX_DEPTH || n < 0)
 		return;
@@ -276,7 +287,7 @@ static int docmdp_of(struct cc_pdf *p)
 {
 	qpdf_oh sig = key(p, key(p, qpdf_get_root(p->q), "/Perms"), "/DocMDP");
 	qpdf_oh refs = key(p, sig, "/Reference");
-	int n = qpdf_oh_get_array_n_items(p->q, refs);
+	int n = nitems(p, refs);
 
 	if (!qpdf_oh_is_dictionary(p->q, sig))
 		return 0;
@@ -458,7 +469,7 @@ int cc_pdf_page_size(struct cc_pdf *p, int i, double *w, double *h,
 		return cc_error_set(err, CC_USAGE, "'%s' has no page %d",
 				    p->name, i + 1);
 	box = inherited(p, page(p, i), "/MediaBox");
-	if (qpdf_oh_get_array_n_items(p->q, box) != 4)
+	if (nitems(p, box) != 4)
 		return cc_error_set(err, CC_INPUT,
 				    "page %d of '%s' has no valid MediaBox",
 				    i + 1, p->name);
@@ -598,7 +609,7 @@ int cc_pdf_page_overlay(struct cc_pdf *p, int i, int xobj,
 	arr = qpdf_oh_new_array(p->q);
 	qpdf_oh_append_item(p->q, arr, obj(p, p->open_q));
 	if (qpdf_oh_is_array(p->q, contents)) {
-		int n = qpdf_oh_get_array_n_items(p->q, contents);
+		int n = nitems(p, contents);
 
 		for (int k = 0; k < n; k++)
 			qpdf_oh_append_item(
@@ -658,7 +669,7 @@ static int page_of_annot(struct cc_pdf *p, int annot)
 {
 	for (int i = 0; i < p->pages; i++) {
 		qpdf_oh a = key(p, page(p, i), "/Annots");
-		int n = qpdf_oh_get_array_n_items(p->q, a);
+		int n = nitems(p, a);
 
 		for (int k = 0; k < n; k++)
 			if (qpdf_oh_get_object_id(
@@ -693,7 +704,7 @@ int cc_pdf_find_sig_field(struct cc_pdf *p, const char *name, int *field,
 	f = obj(p, w.found);
 	widget = w.found;
 	kids = key(p, f, "/Kids");
-	if (qpdf_oh_get_array_n_items(p->q, kids) > 0)
+	if (nitems(p, kids) > 0)
 		widget = qpdf_oh_get_object_id(
 			p->q, qpdf_oh_get_array_item(p->q, kids, 0));
 	*pg = page_of_annot(p, widget);
@@ -722,6 +733,38 @@ int cc_pdf_set_docmdp(struct cc_pdf *p, int sig, struct cc_error *err)
 	}
 	qpdf_oh_replace_key(p->q, perms, "/DocMDP", obj(p, sig));
 	return mark_holder(p, perms, root, err);
+}
+
+/* dss[k] = a copy of its array there with the objects appended. */
+static void dss_array(struct cc_pdf *p, qpdf_oh dss, const char *k,
+		      const int *nums, size_t n)
+{
+	qpdf_oh old = key(p, dss, k), arr = qpdf_oh_new_array(p->q);
+	int m = nitems(p, old);
+
+	if (!n)
+		return;
+	for (int i = 0; i < m && i < 100000; i++)
+		qpdf_oh_append_item(p->q, arr,
+				    qpdf_oh_get_array_item(p->q, old, i));
+	for (size_t i = 0; i < n; i++)
+		qpdf_oh_append_item(p->q, arr, obj(p, nums[i]));
+	qpdf_oh_replace_key(p->q, dss, k, arr);
+}
+
+int cc_pdf_add_dss(struct cc_pdf *p, const int *certs, size_t ncerts,
+		   const int *ocsps, size_t nocsps, const int *crls,
+		   size_t ncrls, struct cc_error *err)
+{
+	qpdf_oh root = qpdf_get_root(p->q);
+	qpdf_oh dss = copy_dict(p, key(p, root, "/DSS"));
+
+	qpdf_oh_replace_key(p->q, dss, "/Type", qpdf_oh_new_name(p->q, "/DSS"));
+	dss_array(p, dss, "/Certs", certs, ncerts);
+	dss_array(p, dss, "/OCSPs", ocsps, nocsps);
+	dss_array(p, dss, "/CRLs", crls, ncrls);
+	qpdf_oh_replace_key(p->q, root, "/DSS", dss);
+	return mark(p, root, err);
 }
 
 void cc_pdf_new_field_name(struct cc_pdf *p, char *name, size_t size)
@@ -761,7 +804,7 @@ static void new_id(struct cc_pdf *p, qpdf_oh trailer, char *out, size_t size)
 		memset(r, 0, sizeof(r));
 	for (size_t i = 0; i < sizeof(r); i++)
 		snprintf(hex + 2 * i, 3, "%02x", r[i]);
-	if (qpdf_oh_get_array_n_items(p->q, id) == 2) {
+	if (nitems(p, id) == 2) {
 		qpdf_oh f = qpdf_oh_get_array_item(p->q, id, 0);
 		size_t n = 0;
 		const char *b = qpdf_oh_get_binary_string_value(p->q, f, &n);

@@ -70,6 +70,12 @@ int cc_pdf_set_field_value(struct cc_pdf *p, int field, int sig,
 			   struct cc_error *err);
 /* Make sig the document's certification signature: /Perms /DocMDP. */
 int cc_pdf_set_docmdp(struct cc_pdf *p, int sig, struct cc_error *err);
+/* Add objects to the document security store (/DSS of the catalog, made
+ * when missing; earlier entries kept): streams of certificates, OCSP
+ * responses and CRLs. */
+int cc_pdf_add_dss(struct cc_pdf *p, const int *certs, size_t ncerts,
+		   const int *ocsps, size_t nocsps, const int *crls,
+		   size_t ncrls, struct cc_error *err);
 /* A field name not used yet: "Signature1", "Signature2", ... */
 void cc_pdf_new_field_name(struct cc_pdf *p, char *name, size_t size);
 

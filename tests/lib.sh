@@ -53,7 +53,7 @@ cleanup_all() {
 		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	rm -rf "$T"
+	[ -n "${CC_KEEP_TEST_DIR:-}" ] || rm -rf "$T"
 }
 trap cleanup_all EXIT
 trap 'exit 130' INT TERM
@@ -338,4 +338,60 @@ start_pki_services() {
 		fail "the PKI services did not start"
 		return 1
 	}
+}
+
+# --- PKCS#11: a SoftHSM2 token ---
+
+# softhsm_setup DIR: a private SoftHSM2 (its config and token store in DIR)
+# with one token "cc-test", user PIN in "$DIR/pin" (mode 0600, no newline;
+# SO PIN 5678), holding the test PKI's certifier key and certificate under
+# label certifier, id 01: --key 'pkcs11:token=cc-test;object=certifier'
+# --module "$SOFTHSM_MODULE" --pin-file "$DIR/pin". Exports SOFTHSM2_CONF
+# and SOFTHSM_MODULE. Makes the test PKI (pki_setup) if need be. Skips the
+# case when SoftHSM2 or pkcs11-tool (opensc) is missing; fails it when the
+# token cannot be made.
+softhsm_setup() {
+	active || return 1
+	need softhsm2-util pkcs11-tool openssl || return 1
+	[ -r /usr/lib/softhsm/libsofthsm2.so ] || {
+		skip_case "SoftHSM2's module /usr/lib/softhsm/libsofthsm2.so is not installed"
+		return 1
+	}
+	pki_setup || return 1
+	hsm=$1
+	mkdir -p "$hsm/tokens" || {
+		fail "cannot create $hsm/tokens"
+		return 1
+	}
+	SOFTHSM2_CONF="$hsm/softhsm2.conf"
+	SOFTHSM_MODULE=/usr/lib/softhsm/libsofthsm2.so
+	export SOFTHSM2_CONF SOFTHSM_MODULE
+	cat >"$SOFTHSM2_CONF" <<-CONF
+	directories.tokendir = $hsm/tokens
+	objectstore.backend = file
+	log.level = ERROR
+	slots.removable = false
+	CONF
+	(umask 077 && printf '1234' >"$hsm/pin")
+	# pkcs11-tool takes DER; the key's copy is removed once imported.
+	if (umask 077 &&
+		openssl pkey -in "$PKI/certifier.key" -outform DER \
+			-out "$hsm/certifier.key.der" &&
+		openssl x509 -in "$PKI/certifier.pem" -outform DER \
+			-out "$hsm/certifier.der" &&
+		softhsm2-util --init-token --free --label cc-test \
+			--pin 1234 --so-pin 5678 &&
+		pkcs11-tool --module "$SOFTHSM_MODULE" --login --pin 1234 \
+			--write-object "$hsm/certifier.key.der" --type privkey \
+			--id 01 --label certifier &&
+		pkcs11-tool --module "$SOFTHSM_MODULE" --login --pin 1234 \
+			--write-object "$hsm/certifier.der" --type cert \
+			--id 01 --label certifier) >"$T/softhsm.log" 2>&1; then
+		rm -f "$hsm/certifier.key.der"
+	else
+		rm -f "$hsm/certifier.key.der"
+		fail "the SoftHSM2 token could not be made"
+		sed 's/^/    softhsm: /' "$T/softhsm.log" | head -20
+		return 1
+	fi
 }
