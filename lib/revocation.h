@@ -1,0 +1,123 @@
+/*
+ * revocation.h - the validation data of a certificate path: the
+ * certificates, OCSP responses (RFC 6960) and CRLs (RFC 5280) that
+ * cc-sign --ltv puts in a PDF's /DSS (PAdES B-LT), and the checks cc-verify
+ * makes with them. Data comes from given files first, else over HTTP
+ * (http.h): OCSP from the certificate's AIA responder, else the CRL of its
+ * distribution point. Nothing is kept that was not checked against the
+ * issuer.
+ *
+ * Choices:
+ * - Requests carry a SHA-1 CertID (what responders accept most widely) and
+ *   a 16-byte nonce. An answer that echoes another nonce is refused; one
+ *   without a nonce is accepted (pre-produced answers, RFC 5019), its
+ *   freshness then resting on the time checks alone.
+ * - Answers with a SHA-1, SHA-256, SHA-384 or SHA-512 CertID are read.
+ * - An OCSP answer is signed by the issuer itself, or by a responder
+ *   certificate that the issuer signed, with extended key usage
+ *   OCSPSigning, a key usage (if any) allowing digitalSignature, valid at
+ *   the time asked about. The responder's own revocation is not checked
+ *   (RFC 6960 4.2.2.2.1: such certificates carry id-pkix-ocsp-nocheck);
+ *   on a path, a certificate with id-pkix-ocsp-nocheck and OCSPSigning
+ *   needs no revocation data.
+ * - A CRL is signed by the issuer (keyUsage cRLSign when it has a key
+ *   usage), is a complete CRL (no delta, not indirect, all reasons), and,
+ *   with an issuing distribution point, covers the certificate.
+ * - Current at time t: thisUpdate (and producedAt) no later than t + 5
+ *   minutes (clocks differ); t no later than nextUpdate. An OCSP answer
+ *   without nextUpdate is current for 24 hours after its thisUpdate; a CRL
+ *   without nextUpdate is refused.
+ * - A revoked status is final: certificateHold counts as revoked, and so
+ *   does a revocation time later than t.
+ * - The path is built from chain (issuer by name, key identifier and
+ *   signature); an issuer missing from chain is fetched, when the call may
+ *   fetch, from the AIA caIssuers URL (a DER certificate or a certs-only
+ *   PKCS#7).
+ */
+#ifndef CC_REVOCATION_H
+#define CC_REVOCATION_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "buf.h"
+#include "error.h"
+
+/* The validation data of a certificate path, as DER blobs. */
+struct cc_revdata {
+	struct cc_buf *certs; /* each a DER certificate: the path from the
+				 signer's certificate up (root included when
+				 known), then OCSP responders' certificates */
+	size_t ncerts;
+	struct cc_buf *ocsps; /* each a whole DER OCSPResponse */
+	size_t nocsps;
+	struct cc_buf *crls; /* each a DER CRL */
+	size_t ncrls;
+};
+
+/* Frees the blobs and zeroes d; NULL is fine, so is a zeroed d. */
+void cc_revdata_free(struct cc_revdata *d);
+
+struct cc_revdata_opts {
+	/* Bound of each HTTP request; 0: 10 s. */
+	long timeout_ms;
+	/* Given CRLs (PEM or DER) and OCSP responses (DER),
+	 * NULL-terminated; either may be NULL. A file that cannot be read
+	 * or is not a CRL / an OCSPResponse is CC_INPUT; one about none of
+	 * the certificates is ignored. */
+	const char *const *crl_files;
+	const char *const *ocsp_files;
+	/* Use only what is given: fetch nothing. */
+	int offline;
+	/* The time the data must be current at; 0: time(NULL). */
+	time_t now;
+};
+
+/*
+ * Gather the validation data of cert's path into out (zeroed first, left
+ * zeroed on failure). The path runs from cert through chain up to a
+ * self-signed root; every certificate on it but the root needs revocation
+ * data: a given OCSP response or CRL about it, else an OCSP response from
+ * its AIA OCSP URL, else (also when OCSP fails) the CRL of its CRL
+ * distribution point (OCSP over http or https, CRLs and caIssuers over
+ * http only; no redirects). o may be NULL (defaults). Results:
+ *   CC_OK      out holds the path, the responders' certificates, and one
+ *              OCSP response or CRL per non-root certificate (no blob twice)
+ *   CC_NO      "certificate 'CN' is revoked (keyCompromise, since
+ *              2026-11-28T10:00:00Z)"
+ *   CC_SYSTEM  "no revocation data for 'CN': <why>" (network, time-outs,
+ *              refused or out-of-date answers, offline with nothing given);
+ *              a missing issuer that could not be fetched; out of memory
+ *   CC_INPUT   a given file is unreadable or malformed; the path has no
+ *              issuer for a certificate ("cannot check the revocation of
+ *              'CN': its issuer 'CN' is not in the chain")
+ *   CC_USAGE   cert or out is NULL
+ */
+int cc_revdata_collect(X509 *cert, STACK_OF(X509) * chain,
+		       const struct cc_revdata_opts *o, struct cc_revdata *out,
+		       struct cc_error *err);
+
+/*
+ * cert's status at now by an OCSP response (a whole DER OCSPResponse of len
+ * bytes, signed by issuer or its delegated responder): CC_OK good; CC_NO
+ * revoked ("certificate 'CN' is revoked (reason, since DATE)"); CC_INPUT
+ * "bad OCSP response for 'CN': <why>" when it is malformed, not successful,
+ * not about cert, badly signed, not current at now, or says unknown;
+ * CC_USAGE for NULL certificates; CC_SYSTEM only when memory runs out.
+ * Safe on any bytes; leaves OpenSSL's error queue empty.
+ */
+int cc_ocsp_check(const unsigned char *resp, size_t len, X509 *cert,
+		  X509 *issuer, time_t now, struct cc_error *err);
+
+/*
+ * The same by a CRL (DER, or PEM "X509 CRL") issued by issuer: CC_OK not
+ * on it; CC_NO revoked; CC_INPUT "bad CRL for 'CN': <why>" (malformed,
+ * another issuer, bad signature, not current at now, a delta, indirect or
+ * partial CRL, or one that does not cover cert).
+ */
+int cc_crl_check(const unsigned char *crl, size_t len, X509 *cert, X509 *issuer,
+		 time_t now, struct cc_error *err);
+
+#endif
