@@ -1,5 +1,6 @@
 /* cc-sign - the certifier's PAdES signature, one document or a batch. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +22,12 @@
 	"[-o file] [--json file] [options] [file | --batch]"
 #define MAX_PDF ((size_t)1 << 30)
 
-static char *key, *module, *pin_file, *tsa, *digest, *field, *reason,
-	*location, *contact, *sig_name, *rect_arg, *output, *number, *book,
-	*certifier, *title, *watermark, *date_arg, *font;
+static char *key, *module, *pin_file, *tsa, *digest, *field, *reason, *location,
+	*contact, *sig_name, *rect_arg, *output, *number, *book, *certifier,
+	*title, *watermark, *date_arg, *font;
 static const char **chain, **crl_files, **ocsp_files;
 static int certify_level, approval, pss, invisible, page, batch, statement,
-	tsa_timeout, ltv, archive, offline;
+	tsa_timeout, ltv, archive, offline, jobs;
 
 static struct poptOption key_options[] = {
 	{"key", 'k', POPT_ARG_STRING, &key, 0,
@@ -44,8 +45,7 @@ static struct poptOption sig_options[] = {
 	{"tsa", '\0', POPT_ARG_STRING, &tsa, 0,
 	 "time-stamp the signature at this RFC 3161 TSA (PAdES B-T)", "URL"},
 	{"tsa-timeout", '\0', POPT_ARG_INT, &tsa_timeout, 0,
-	 "seconds to wait for the TSA, OCSP and CRLs (default 20)",
-	 "SECONDS"},
+	 "seconds to wait for the TSA, OCSP and CRLs (default 20)", "SECONDS"},
 	{"ltv", '\0', POPT_ARG_NONE, &ltv, 0,
 	 "add the chains, OCSP responses and CRLs in a /DSS (PAdES B-LT)",
 	 NULL},
@@ -55,11 +55,9 @@ static struct poptOption sig_options[] = {
 	{"crl", '\0', POPT_ARG_ARGV, &crl_files, 0,
 	 "a CRL for --ltv, instead of fetching it (repeatable)", "FILE"},
 	{"ocsp-response", '\0', POPT_ARG_ARGV, &ocsp_files, 0,
-	 "an OCSP response for --ltv, instead of asking (repeatable)",
-	 "FILE"},
+	 "an OCSP response for --ltv, instead of asking (repeatable)", "FILE"},
 	{"offline", '\0', POPT_ARG_NONE, &offline, 0,
-	 "with --ltv, fetch nothing: use the given CRLs and responses",
-	 NULL},
+	 "with --ltv, fetch nothing: use the given CRLs and responses", NULL},
 	{"digest", '\0', POPT_ARG_STRING, &digest, 0,
 	 "sha256 (default), sha384 or sha512", "ALG"},
 	{"pss", '\0', POPT_ARG_NONE, &pss, 0,
@@ -76,8 +74,7 @@ static struct poptOption sig_options[] = {
 	 "/Name of the signature (default: the certificate's name)", "TEXT"},
 	{"reason", '\0', POPT_ARG_STRING, &reason, 0, "/Reason", "TEXT"},
 	{"location", '\0', POPT_ARG_STRING, &location, 0, "/Location", "TEXT"},
-	{"contact", '\0', POPT_ARG_STRING, &contact, 0, "/ContactInfo",
-	 "TEXT"},
+	{"contact", '\0', POPT_ARG_STRING, &contact, 0, "/ContactInfo", "TEXT"},
 	{"invisible", '\0', POPT_ARG_NONE, &invisible, 0,
 	 "no visible signature widget", NULL},
 	{"page", '\0', POPT_ARG_INT, &page, 0,
@@ -90,8 +87,7 @@ static struct poptOption sig_options[] = {
 
 static struct poptOption page_options[] = {
 	{"statement", '\0', POPT_ARG_NONE, &statement, 0,
-	 "append the certification page and watermark the scanned pages",
-	 NULL},
+	 "append the certification page and watermark the scanned pages", NULL},
 	{"number", '\0', POPT_ARG_STRING, &number, 0,
 	 "the certification number", "N"},
 	{"book", '\0', POPT_ARG_STRING, &book, 0,
@@ -113,23 +109,27 @@ static struct poptOption run_options[] = {
 	{"output", 'o', POPT_ARG_STRING, &output, 0,
 	 "write the signed PDF to FILE (default stdout)", "FILE"},
 	{"batch", '\0', POPT_ARG_NONE, &batch, 0,
-	 "sign every 'input<TAB>output' line of stdin with one key load",
-	 NULL},
+	 "sign every 'input<TAB>output' line of stdin with one key load", NULL},
+	{"jobs", 'j', POPT_ARG_INT, &jobs, 0,
+	 "with --batch, documents signed at once (default: the number of "
+	 "cores; 1 with a PKCS#11 token)",
+	 "N"},
 	POPT_TABLEEND};
 
 static struct poptOption options[] = {
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, key_options, 0, "The key:", NULL},
-	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, sig_options, 0, "The signature:",
-	 NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, sig_options, 0,
+	 "The signature:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, page_options, 0,
 	 "The certification page:", NULL},
-	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, run_options, 0, "Input and output:",
-	 NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, run_options, 0,
+	 "Input and output:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, cc_cli_common_options, 0,
 	 "Common options:", NULL},
 	POPT_AUTOHELP POPT_TABLEEND};
 
 struct job {
+	size_t cms_size; /* measured once for the batch */
 	struct cc_signer *signer;
 	struct cc_pades_opts po;
 	struct cc_certpage *page; /* with --statement */
@@ -210,17 +210,27 @@ out:
 	return rc;
 }
 
-static int run_batch(struct job *job, json_t *results)
+/* The batch's shared state: lines are taken and results given back under
+ * the lock; documents are signed outside it, by jobs threads at once. */
+struct batch {
+	struct job *job;
+	json_t *results;
+	pthread_mutex_t lock;
+	char *line;
+	size_t cap;
+	int lines, count, failed, worst, tty, read_error;
+};
+
+/* The next "input<TAB>output" line, split; 0 at the end. A malformed line
+ * is reported and counted here. */
+static int next_line(struct batch *b, char **in, char **out)
 {
-	char *line = NULL;
-	size_t cap = 0;
 	ssize_t n;
-	int worst = CC_OK, count = 0, failed = 0, tty = isatty(STDERR_FILENO);
 
-	while ((n = getline(&line, &cap, stdin)) > 0) {
-		char *tab, *in = line, *out;
-		int rc;
+	while ((n = getline(&b->line, &b->cap, stdin)) > 0) {
+		char *tab, *line = b->line;
 
+		b->lines++;
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
 		if (n && line[n - 1] == '\r')
@@ -228,41 +238,102 @@ static int run_batch(struct job *job, json_t *results)
 		if (!n || line[0] == '#')
 			continue;
 		tab = strchr(line, '\t');
-		if (!tab || !tab[1] || strchr(tab + 1, '\t')) {
-			cc_msg("batch line %d: not 'input<TAB>output'",
-			       count + 1);
-			rc = CC_USAGE;
-		} else {
-			*tab = '\0';
-			out = tab + 1;
-			if (!strcmp(out, "-")) {
-				cc_msg("batch line %d: output '-' is not "
-				       "allowed in a batch",
-				       count + 1);
-				rc = CC_USAGE;
-			} else {
-				rc = sign_one(job, in, out, results);
-			}
+		if (!tab || !tab[1] || strchr(tab + 1, '\t') ||
+		    !strcmp(tab + 1, "-")) {
+			cc_msg("batch line %d: not 'input<TAB>output' (output "
+			       "'-' is not allowed in a batch)",
+			       b->lines);
+			b->count++;
+			b->failed++;
+			if (b->worst < CC_USAGE)
+				b->worst = CC_USAGE;
+			continue;
 		}
-		count++;
-		if (rc) {
-			failed++;
-			if (rc > worst)
-				worst = rc;
+		*tab = '\0';
+		*in = strdup(line);
+		*out = strdup(tab + 1);
+		if (!*in || !*out) {
+			free(*in);
+			free(*out);
+			b->read_error = ENOMEM;
+			return 0;
 		}
-		if (tty && !cc_cli.quiet)
-			fprintf(stderr, "\r%s: %d signed, %d failed", cc_cli.prog,
-				count - failed, failed);
+		return 1;
 	}
-	if (tty && !cc_cli.quiet && count)
+	if (ferror(stdin))
+		b->read_error = errno;
+	return 0;
+}
+
+/* Sign documents of the batch, at most max of them (-1: to the end). */
+static void work(struct batch *b, int max)
+{
+	char *in, *out;
+	json_t *mine = b->results ? json_array() : NULL;
+
+	for (int done = 0; max < 0 || done < max; done++) {
+		int more, rc;
+
+		pthread_mutex_lock(&b->lock);
+		more = next_line(b, &in, &out);
+		pthread_mutex_unlock(&b->lock);
+		if (!more)
+			break;
+		rc = sign_one(b->job, in, out, mine);
+		free(in);
+		free(out);
+		pthread_mutex_lock(&b->lock);
+		b->count++;
+		if (rc) {
+			b->failed++;
+			if (rc > b->worst)
+				b->worst = rc;
+		}
+		if (mine && b->results)
+			json_array_extend(b->results, mine);
+		if (mine)
+			json_array_clear(mine);
+		if (b->tty && !cc_cli.quiet)
+			fprintf(stderr, "\r%s: %d signed, %d failed",
+				cc_cli.prog, b->count - b->failed, b->failed);
+		pthread_mutex_unlock(&b->lock);
+	}
+	json_decref(mine);
+}
+
+static void *batch_worker(void *arg)
+{
+	work(arg, -1);
+	return NULL;
+}
+
+static int run_batch(struct job *job, json_t *results, int njobs)
+{
+	struct batch b = {
+		job, results, PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, 0,
+		0,   CC_OK,   isatty(STDERR_FILENO),	 0};
+	pthread_t th[64];
+	int started = 0;
+
+	/* The first document alone: it measures the signature's size, which
+	 * the others then share. */
+	work(&b, 1);
+	for (int i = 1; i < njobs && i < 64; i++)
+		if (!pthread_create(&th[started], NULL, batch_worker, &b))
+			started++;
+	batch_worker(&b);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	if (b.tty && !cc_cli.quiet && b.count)
 		fputc('\n', stderr);
-	free(line);
-	if (ferror(stdin)) {
-		cc_msg("cannot read the batch from stdin: %s", strerror(errno));
+	free(b.line);
+	if (b.read_error) {
+		cc_msg("cannot read the batch from stdin: %s",
+		       strerror(b.read_error));
 		return CC_SYSTEM;
 	}
-	cc_info("%d of %d documents signed", count - failed, count);
-	return worst;
+	cc_info("%d of %d documents signed", b.count - b.failed, b.count);
+	return b.worst;
 }
 
 static int parse_rect(const char *s, struct cc_pades_rect *r)
@@ -346,7 +417,8 @@ int main(int argc, const char **argv)
 	}
 	job.po.md = digest_of(digest);
 	if (!job.po.md) {
-		cc_msg("--digest: '%s' is not sha256, sha384 or sha512", digest);
+		cc_msg("--digest: '%s' is not sha256, sha384 or sha512",
+		       digest);
 		goto out;
 	}
 	if (certify_level < 0 || certify_level > 3 ||
@@ -357,6 +429,10 @@ int main(int argc, const char **argv)
 	if (!ltv && (archive || crl_files || ocsp_files || offline)) {
 		cc_msg("--archive, --crl, --ocsp-response and --offline go "
 		       "with --ltv");
+		goto out;
+	}
+	if (jobs < 0 || jobs > 64 || (jobs && !batch)) {
+		cc_msg("--jobs: 1 to 64, with --batch");
 		goto out;
 	}
 	if (tsa_timeout < 0 || tsa_timeout > 600) {
@@ -398,11 +474,13 @@ int main(int argc, const char **argv)
 	job.po.reason = reason;
 	job.po.location = location;
 	job.po.contact = contact;
-	job.po.tsa_url = tsa ? tsa : *cc_config_get(cfg, "tsa", "url")
-					   ? cc_config_get(cfg, "tsa", "url")
-					   : NULL;
+	job.po.tsa_url = tsa ? tsa
+			 : *cc_config_get(cfg, "tsa", "url")
+				 ? cc_config_get(cfg, "tsa", "url")
+				 : NULL;
 	job.po.tsa_timeout_ms = (tsa_timeout ? tsa_timeout : 20) * 1000L;
 	job.po.visible = rect_arg != NULL;
+	job.po.cms_size = &job.cms_size;
 	job.po.ltv = ltv;
 	job.po.archive = archive;
 	job.po.crl_files = crl_files;
@@ -429,8 +507,8 @@ int main(int argc, const char **argv)
 		memset(&cp, 0, sizeof(cp));
 		cp.number = number;
 		cp.book = book;
-		cp.certifier = certifier ? certifier
-					 : cc_signer_name(job.signer);
+		cp.certifier =
+			certifier ? certifier : cc_signer_name(job.signer);
 		cp.title = title;
 		cp.date = date_arg;
 		cp.font = font;
@@ -446,11 +524,22 @@ int main(int argc, const char **argv)
 		if (cp.visible)
 			job.po.visible = 1;
 	}
-	results = json_array();
-	if (batch)
-		rc = run_batch(&job, results);
-	else
+	/* Kept only when wanted: a backlog of 100,000 would hold them all. */
+	if (cc_cli.json)
+		results = json_array();
+	if (batch) {
+		/* A token signs one thing at a time. */
+		if (!jobs) {
+			long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+			jobs = n > 0 && n < 64 ? (int)n : 1;
+		}
+		if (!strncmp(key, "pkcs11:", 7))
+			jobs = 1;
+		rc = run_batch(&job, results, jobs);
+	} else {
 		rc = sign_one(&job, input, output, results);
+	}
 	if (cc_cli.json && results && (rc == CC_OK || batch)) {
 		char now[21];
 

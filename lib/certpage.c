@@ -41,8 +41,8 @@ struct cc_certpage *cc_certpage_new(const struct cc_certpage_opts *o,
 	}
 	if (o->date) {
 		if (strlen(o->date) != 10 ||
-		    sscanf(o->date, "%4d-%2d-%2d", &d.year, &d.month,
-			   &d.day) != 3 ||
+		    sscanf(o->date, "%4d-%2d-%2d", &d.year, &d.month, &d.day) !=
+			    3 ||
 		    !cc_date_valid(&d)) {
 			cc_error_set(err, CC_USAGE,
 				     "--date: '%s' is not a date YYYY-MM-DD",
@@ -60,7 +60,8 @@ struct cc_certpage *cc_certpage_new(const struct cc_certpage_opts *o,
 			 cc_config_get(cfg, "office", "book_prefix"));
 	copy(c->certifier, sizeof(c->certifier), o->certifier);
 	copy(c->title, sizeof(c->title), o->title);
-	copy(c->office, sizeof(c->office), cc_config_get(cfg, "office", "name"));
+	copy(c->office, sizeof(c->office),
+	     cc_config_get(cfg, "office", "name"));
 	copy(c->watermark, sizeof(c->watermark),
 	     o->watermark ? o->watermark
 			  : cc_config_get(cfg, "office", "short_name"));
@@ -125,8 +126,8 @@ struct size_obj {
 };
 
 static int watermark(struct cc_certpage *c, struct cc_font *f,
-		     struct cc_pdf *pdf, struct cc_pdf_object **objs,
-		     size_t *n, struct cc_error *err)
+		     struct cc_pdf *pdf, struct cc_pdf_object **objs, size_t *n,
+		     struct cc_error *err)
 {
 	struct size_obj sizes[MAX_SIZES];
 	int nsizes = 0, pages = cc_pdf_page_count(pdf), rc;
@@ -185,13 +186,13 @@ static int appearance(struct cc_certpage *c, struct cc_font *f,
 		      "<< /Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f] "
 		      "/Resources << /Font << /F1 %d 0 R >> >> >>",
 		      r->w, r->h, font_obj);
-	cc_buf_printf(&o->data,
-		      "q 0.1 0.3 0.6 RG 0.8 w 1 1 %.2f %.2f re S Q\n", r->w - 2,
-		      r->h - 2);
+	cc_buf_printf(&o->data, "q 0.1 0.3 0.6 RG 0.8 w 1 1 %.2f %.2f re S Q\n",
+		      r->w - 2, r->h - 2);
 	for (int i = 0; i < 3; i++) {
 		double size = i == 1 ? 11 : 9;
 
-		cc_buf_printf(&o->data, "BT 0.1 0.3 0.6 rg /F1 %.1f Tf %.2f %.2f Td ",
+		cc_buf_printf(&o->data,
+			      "BT 0.1 0.3 0.6 rg /F1 %.1f Tf %.2f %.2f Td ",
 			      size, 8.0, r->h - 16 - 15.0 * i);
 		if ((rc = cc_font_show(f, lines[i], size, &o->data, err)))
 			return rc;
@@ -211,7 +212,11 @@ int cc_certpage_prepare(void *ctx, struct cc_pdf *pdf,
 	int nums[CC_FONT_NOBJ], parent, rc;
 
 	memset(fo, 0, sizeof(fo));
-	c->st.pages = cc_pdf_page_count(pdf);
+	/* c is shared by a batch's threads: this document's facts are kept
+	 * here. */
+	struct cc_statement st = c->st;
+
+	st.pages = cc_pdf_page_count(pdf);
 	f = cc_font_open(c->font, err);
 	if (!f)
 		return err->code;
@@ -233,8 +238,8 @@ int cc_certpage_prepare(void *ctx, struct cc_pdf *pdf,
 		page = NULL; /* objs may have moved */
 		content->is_stream = 1;
 		cc_buf_puts(&content->dict, "<< >>");
-		if ((rc = cc_statement_page(&c->st, f, &content->data, &sig,
-					    &seal, err)))
+		if ((rc = cc_statement_page(&st, f, &content->data, &sig, &seal,
+					    err)))
 			goto out;
 		int content_num = content->num;
 

@@ -44,8 +44,7 @@ static int ssl_fail(struct cc_error *err, int code, const char *what)
 	if (e)
 		ERR_error_string_n(e, buf, sizeof(buf));
 	ERR_clear_error();
-	return cc_error_set(err, code, "%s%s%s", what, buf[0] ? ": " : "",
-			    buf);
+	return cc_error_set(err, code, "%s%s%s", what, buf[0] ? ": " : "", buf);
 }
 
 /* ---- CMS ---- */
@@ -165,9 +164,8 @@ static int set_sig_alg(CMS_SignerInfo *si, EVP_PKEY *key, const EVP_MD *md,
 	if (!OBJ_find_sigid_by_algs(&snid, EVP_MD_get_type(md),
 				    EVP_PKEY_get_base_id(key)))
 		return -1;
-	return X509_ALGOR_set0(alg, OBJ_nid2obj(snid), V_ASN1_UNDEF, NULL)
-		       ? 0
-		       : -1;
+	return X509_ALGOR_set0(alg, OBJ_nid2obj(snid), V_ASN1_UNDEF, NULL) ? 0
+									   : -1;
 }
 
 /* Sign tbs with the signer's key; sig gets the value. */
@@ -298,8 +296,8 @@ static int build_cms(const struct cms_in *in, struct cc_buf *der,
 			goto out;
 		rc = CC_SYSTEM;
 		if (CMS_unsigned_add1_attr_by_NID(
-			    si, NID_id_smime_aa_timeStampToken,
-			    V_ASN1_SEQUENCE, tok.der, (int)tok.len) <= 0) {
+			    si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
+			    tok.der, (int)tok.len) <= 0) {
 			ssl_fail(err, CC_SYSTEM,
 				 "cannot add the time-stamp token");
 			goto out;
@@ -350,10 +348,11 @@ static void sig_dict(struct cc_buf *b, const struct cc_pades_opts *o,
 	char m[40];
 
 	pdf_date(now, m, sizeof(m));
-	cc_buf_puts(b, doc_ts ? "<< /Type /DocTimeStamp /Filter /Adobe.PPKLite "
-				"/SubFilter /ETSI.RFC3161 /ByteRange [0 "
-			      : "<< /Type /Sig /Filter /Adobe.PPKLite "
-				"/SubFilter /ETSI.CAdES.detached /ByteRange [0 ");
+	cc_buf_puts(b,
+		    doc_ts ? "<< /Type /DocTimeStamp /Filter /Adobe.PPKLite "
+			     "/SubFilter /ETSI.RFC3161 /ByteRange [0 "
+			   : "<< /Type /Sig /Filter /Adobe.PPKLite "
+			     "/SubFilter /ETSI.CAdES.detached /ByteRange [0 ");
 	*range_at = b->len;
 	for (int i = 0; i < 3; i++)
 		cc_buf_printf(b, "%*s%s", BYTERANGE_WIDTH, "0",
@@ -473,8 +472,7 @@ static int make_update(struct plan *pl, const struct cc_pades_opts *o,
 	if (o->prepare && !pl->doc_ts &&
 	    (rc = o->prepare(o->prepare_ctx, pdf, &pl->objs, &pl->n, &w, err)))
 		return rc;
-	rc = o->field ? cc_pdf_find_sig_field(pdf, o->field, &field, &page,
-					      err)
+	rc = o->field ? cc_pdf_find_sig_field(pdf, o->field, &field, &page, err)
 		      : CC_NO;
 	if (rc == CC_OK) {
 		/* An existing field keeps its widget; a page or widget the
@@ -541,8 +539,14 @@ static int sign_once(const unsigned char *base, size_t baselen,
 	time_t now = o->now ? o->now : time(NULL);
 	char range[64];
 	unsigned long long br[4];
-	struct cms_in ci = {signer, md, o->pss, NULL, 0, o->tsa_url,
-			    o->tsa_timeout_ms ? o->tsa_timeout_ms : 20000, 0};
+	struct cms_in ci = {signer,
+			    md,
+			    o->pss,
+			    NULL,
+			    0,
+			    o->tsa_url,
+			    o->tsa_timeout_ms ? o->tsa_timeout_ms : 20000,
+			    0};
 	int rc;
 
 	pl.pdf = cc_pdf_open(base, baselen, name, err);
@@ -580,8 +584,7 @@ static int sign_once(const unsigned char *base, size_t baselen,
 	br[1] = gap0;
 	br[2] = gap1;
 	br[3] = file.len - gap1;
-	snprintf(range, sizeof(range), "%llu %llu %llu]", br[1],
-		 br[2], br[3]);
+	snprintf(range, sizeof(range), "%llu %llu %llu]", br[1], br[2], br[3]);
 	if (strlen(range) > 3 * BYTERANGE_WIDTH + 3) {
 		rc = cc_error_set(err, CC_INPUT, "'%s' is too large to sign",
 				  name);
@@ -598,8 +601,8 @@ static int sign_once(const unsigned char *base, size_t baselen,
 	if (doc_ts) {
 		struct cc_tsa_token tok = {0};
 
-		if ((rc = cc_tsa_stamp_digest(o->tsa_url, digest, ci.tsa_timeout_ms,
-					      &tok, err)))
+		if ((rc = cc_tsa_stamp_digest(o->tsa_url, digest,
+					      ci.tsa_timeout_ms, &tok, err)))
 			goto out;
 		cc_buf_put(&cms, tok.der, tok.len);
 		snprintf(res->archive_time, sizeof(res->archive_time), "%s",
@@ -620,8 +623,10 @@ static int sign_once(const unsigned char *base, size_t baselen,
 	for (size_t i = 0; i < cms.len; i++) {
 		static const char hx[] = "0123456789abcdef";
 
-		file.data[gap0 + 1 + 2 * i] = (unsigned char)hx[cms.data[i] >> 4];
-		file.data[gap0 + 2 + 2 * i] = (unsigned char)hx[cms.data[i] & 15];
+		file.data[gap0 + 1 + 2 * i] =
+			(unsigned char)hx[cms.data[i] >> 4];
+		file.data[gap0 + 2 + 2 * i] =
+			(unsigned char)hx[cms.data[i] & 15];
 	}
 	if (!doc_ts)
 		memcpy(res->byte_range, br, sizeof(br));
@@ -663,11 +668,11 @@ static int place(const unsigned char *in, size_t inlen, const char *name,
 /* The time-stamp token's signer and the other certificates it carries,
  * from the CMS of the signature in file (its unsigned attribute). */
 static int tsa_certs(const unsigned char *tst, size_t len, X509 **tsa,
-		     STACK_OF(X509) **rest)
+		     STACK_OF(X509) * *rest)
 {
 	const unsigned char *p = tst;
 	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
-	STACK_OF(X509) *all;
+	STACK_OF(X509) * all;
 
 	*tsa = NULL;
 	*rest = NULL;
@@ -714,7 +719,8 @@ static int merge(struct cc_revdata *into, struct cc_revdata *from)
 			if (dup)
 				continue;
 			grown = realloc(*lists[l].a,
-					(*lists[l].n + 1) * sizeof(**lists[l].a));
+					(*lists[l].n + 1) *
+						sizeof(**lists[l].a));
 			if (!grown)
 				return -1;
 			*lists[l].a = grown;
@@ -751,7 +757,7 @@ static int signature_tst(const unsigned char *file, size_t len,
 	struct cc_buf der = {0};
 	const unsigned char *p;
 	CMS_ContentInfo *cms = NULL;
-	STACK_OF(CMS_SignerInfo) *sis;
+	STACK_OF(CMS_SignerInfo) * sis;
 	int rc = -1;
 
 	if (br[2] > len || br[1] + 2 > br[2])
@@ -759,8 +765,10 @@ static int signature_tst(const unsigned char *file, size_t len,
 	for (size_t i = br[1] + 1; i + 1 < br[2] - 1; i += 2) {
 		unsigned char hi = file[i], lo = file[i + 1], v;
 
-		hi = (unsigned char)(hi <= '9' ? hi - '0' : (hi | 0x20) - 'a' + 10);
-		lo = (unsigned char)(lo <= '9' ? lo - '0' : (lo | 0x20) - 'a' + 10);
+		hi = (unsigned char)(hi <= '9' ? hi - '0'
+					       : (hi | 0x20) - 'a' + 10);
+		lo = (unsigned char)(lo <= '9' ? lo - '0'
+					       : (lo | 0x20) - 'a' + 10);
 		v = (unsigned char)(hi << 4 | lo);
 		cc_buf_put(&der, &v, 1);
 	}
@@ -771,7 +779,8 @@ static int signature_tst(const unsigned char *file, size_t len,
 		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, 0);
 		int at = CMS_unsigned_get_attr_by_NID(
 			si, NID_id_smime_aa_timeStampToken, -1);
-		X509_ATTRIBUTE *a = at >= 0 ? CMS_unsigned_get_attr(si, at) : NULL;
+		X509_ATTRIBUTE *a =
+			at >= 0 ? CMS_unsigned_get_attr(si, at) : NULL;
 		ASN1_TYPE *t = a ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
 
 		rc = 0;
@@ -807,7 +816,8 @@ static int add_dss(const unsigned char *in, size_t inlen, const char *name,
 	/* A revoked certificate refuses the signer: exit 4, like any other
 	 * certificate that may not sign. */
 	if ((rc = cc_revdata_collect(cc_signer_cert(signer),
-				     cc_signer_chain(signer), &ro, &all, err))) {
+				     cc_signer_chain(signer), &ro, &all,
+				     err))) {
 		if (rc == CC_NO)
 			rc = err->code = CC_SYSTEM;
 		goto out;
@@ -819,7 +829,7 @@ static int add_dss(const unsigned char *in, size_t inlen, const char *name,
 	}
 	if (last_tst.len) {
 		X509 *tsa;
-		STACK_OF(X509) *rest;
+		STACK_OF(X509) * rest;
 
 		if (tsa_certs(last_tst.data, last_tst.len, &tsa, &rest)) {
 			rc = cc_error_set(err, CC_SYSTEM,
@@ -886,8 +896,9 @@ int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 	size_t normlen = 0, placeholder;
 	struct cc_buf probe = {0}, signed_ = {0}, ltv = {0}, lta = {0};
 	unsigned char zero[EVP_MAX_MD_SIZE] = {0};
-	struct cms_in ci = {signer, md, o->pss, zero, (size_t)EVP_MD_get_size(md),
-			    NULL, 0, 1};
+	struct cms_in ci = {
+		signer, md, o->pss, zero, (size_t)EVP_MD_get_size(md),
+		NULL,	0,  1};
 	struct cc_pdf *pdf;
 	char t[32];
 	int rc;
@@ -900,13 +911,13 @@ int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 							       : "SHA-256";
 	res->level = o->tsa_url ? "B-T" : "B-B";
 	if (o->archive && (!o->ltv || !o->tsa_url))
-		return cc_error_set(err, CC_USAGE,
-				    "an archive time-stamp needs --ltv and a TSA");
+		return cc_error_set(
+			err, CC_USAGE,
+			"an archive time-stamp needs --ltv and a TSA");
 	if (o->pss && !EVP_PKEY_is_a(cc_signer_key(signer), "RSA"))
-		return cc_error_set(err, CC_USAGE,
-				    "--pss needs an RSA key, not %s",
-				    EVP_PKEY_get0_type_name(
-					    cc_signer_key(signer)));
+		return cc_error_set(
+			err, CC_USAGE, "--pss needs an RSA key, not %s",
+			EVP_PKEY_get0_type_name(cc_signer_key(signer)));
 	/* A damaged file without signatures is rewritten by qpdf first; one
 	 * with signatures must only be extended, which it cannot be. */
 	pdf = cc_pdf_open(in, inlen, name, err);
@@ -932,12 +943,18 @@ int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 	} else {
 		cc_pdf_close(pdf);
 	}
-	if ((rc = build_cms(&ci, &probe, t, err)))
-		goto out;
-	placeholder = probe.len + 64 +
-		      (o->tsa_url ? (o->tst_reserve ? o->tst_reserve
-						    : TST_RESERVE)
-				  : 0);
+	if (o->cms_size && *o->cms_size) {
+		probe.len = *o->cms_size;
+	} else {
+		if ((rc = build_cms(&ci, &probe, t, err)))
+			goto out;
+		if (o->cms_size)
+			*o->cms_size = probe.len;
+	}
+	placeholder =
+		probe.len + 64 +
+		(o->tsa_url ? (o->tst_reserve ? o->tst_reserve : TST_RESERVE)
+			    : 0);
 	rc = place(in, inlen, name, signer, o, md, 0, placeholder, &signed_,
 		   res, err);
 	if (rc || !o->ltv)

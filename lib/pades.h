@@ -73,6 +73,9 @@ struct cc_pades_opts {
 	const char *const *crl_files;  /* given CRLs; NULL-terminated */
 	const char *const *ocsp_files; /* given OCSP responses */
 	int offline;		 /* with ltv: fetch nothing */
+	size_t *cms_size;	 /* a batch's cache of the CMS size for this
+				  * signer and digest (0: not known yet);
+				  * may be NULL */
 };
 
 struct cc_pades_result {

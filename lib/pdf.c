@@ -39,7 +39,8 @@ struct cc_pdf {
 	size_t nreserved;
 	struct cc_pdf_object *own; /* objects made here */
 	size_t nown;
-	int open_q; /* "q" stream shared by overlays, 0 until made */
+	int open_q;   /* "q" stream shared by overlays, 0 until made */
+	int next_obj; /* the next new object number, 0 until asked */
 };
 
 /* ---- qpdf errors ---- */
@@ -248,8 +249,8 @@ static void walk_fields(struct cc_pdf *p, qpdf_oh arr, const char *parent,
 		if (qpdf_oh_has_key(p->q, f, "/FT"))
 			sig = is_name(p, key(p, f, "/FT"), "/Sig");
 		if (qpdf_oh_is_string(p->q, key(p, f, "/T"))) {
-			const char *t = qpdf_oh_get_utf8_value(p->q,
-							       key(p, f, "/T"));
+			const char *t =
+				qpdf_oh_get_utf8_value(p->q, key(p, f, "/T"));
 
 			snprintf(full, sizeof(full), "%s%s%s", parent,
 				 *parent ? "." : "", t ? t : "");
@@ -260,18 +261,18 @@ static void walk_fields(struct cc_pdf *p, qpdf_oh arr, const char *parent,
 			if (w->count < 64)
 				snprintf(w->names[w->count], 64, "%s", full);
 			w->count++;
-			if (sig && qpdf_oh_is_dictionary(p->q,
-							 key(p, f, "/V")))
+			if (sig && qpdf_oh_is_dictionary(p->q, key(p, f, "/V")))
 				w->nsig++;
 			if (w->want && !strcmp(full, w->want) && !w->found) {
 				w->found = qpdf_oh_get_object_id(p->q, f);
-				w->signed_ = !sig ? -1
+				w->signed_ =
+					!sig ? -1
 					     : qpdf_oh_has_key(p->q, f, "/V");
 			}
 		}
 		if (qpdf_oh_is_array(p->q, key(p, f, "/Kids")))
-			walk_fields(p, key(p, f, "/Kids"), full, sig,
-				    depth + 1, w);
+			walk_fields(p, key(p, f, "/Kids"), full, sig, depth + 1,
+				    w);
 	}
 }
 
@@ -488,14 +489,34 @@ int cc_pdf_page_size(struct cc_pdf *p, int i, double *w, double *h,
 
 /* ---- edits ---- */
 
+/* New numbers follow the trailer's /Size: in a file qpdf read without
+ * repairs every object is below it. (qpdf_make_indirect_object would do,
+ * but scans every object of the file each time.) */
 int cc_pdf_reserve(struct cc_pdf *p, struct cc_error *err)
 {
-	qpdf_oh o = qpdf_make_indirect_object(p->q,
-					      qpdf_oh_new_dictionary(p->q));
-	int n = qpdf_oh_get_object_id(p->q, o);
-	int *r;
+	int n, *r;
 
-	if (n <= 0)
+	if (!p->next_obj) {
+		qpdf_oh size = key(p, qpdf_get_trailer(p->q), "/Size");
+		long long v = qpdf_oh_is_integer(p->q, size)
+				      ? qpdf_oh_get_int_value(p->q, size)
+				      : 0;
+
+		if (v < 1 || v > 8000000)
+			return -cc_error_set(err, CC_INPUT,
+					     "'%s' has a bad /Size", p->name);
+		p->next_obj = (int)v;
+		/* A repaired file may hold objects at or past /Size. */
+		while (p->next_obj < 8000000 &&
+		       !qpdf_oh_is_null(p->q, obj(p, p->next_obj)))
+			p->next_obj++;
+	}
+	if (p->next_obj >= 8000000)
+		return -cc_error_set(err, CC_INPUT, "'%s' has too many objects",
+				     p->name);
+	n = p->next_obj++;
+	qpdf_replace_object(p->q, n, 0, qpdf_oh_new_dictionary(p->q));
+	if (qpdf_has_error(p->q))
 		return -qpdf_fail(p, CC_SYSTEM, "cannot add objects to", err);
 	r = realloc(p->reserved, (p->nreserved + 1) * sizeof(*r));
 	if (!r)
@@ -556,16 +577,15 @@ int cc_pdf_append_page(struct cc_pdf *p, int pg, int *parent,
 	if (rc)
 		return rc;
 	count = key(p, pages, "/Count");
-	qpdf_oh_replace_key(p->q, pages, "/Count",
-			    qpdf_oh_new_integer(
-				    p->q, qpdf_oh_get_int_value(p->q, count) +
-						  1));
+	qpdf_oh_replace_key(
+		p->q, pages, "/Count",
+		qpdf_oh_new_integer(p->q,
+				    qpdf_oh_get_int_value(p->q, count) + 1));
 	*parent = qpdf_oh_get_object_id(p->q, pages);
 	if (qpdf_oh_get_generation(p->q, pages) != 0)
-		return cc_error_set(err, CC_INPUT,
-				    "'%s': page tree root has generation %d",
-				    p->name,
-				    qpdf_oh_get_generation(p->q, pages));
+		return cc_error_set(
+			err, CC_INPUT, "'%s': page tree root has generation %d",
+			p->name, qpdf_oh_get_generation(p->q, pages));
 	return mark(p, pages, err);
 }
 
@@ -578,8 +598,7 @@ static void free_name(struct cc_pdf *p, qpdf_oh d, const char *prefix,
 		snprintf(name, size, "/%s%d", prefix, i);
 }
 
-int cc_pdf_page_overlay(struct cc_pdf *p, int i, int xobj,
-			struct cc_error *err)
+int cc_pdf_page_overlay(struct cc_pdf *p, int i, int xobj, struct cc_error *err)
 {
 	qpdf_oh pg, res, xo, contents, arr;
 	char name[32], draw[96];
@@ -636,8 +655,8 @@ int cc_pdf_page_add_annot(struct cc_pdf *p, int i, int annot,
 
 /* The AcroForm dictionary, made when missing, and in *owner the indirect
  * object that holds it. */
-static qpdf_oh acroform(struct cc_pdf *p, qpdf_oh *owner,
-			struct cc_error *err, int *rc)
+static qpdf_oh acroform(struct cc_pdf *p, qpdf_oh *owner, struct cc_error *err,
+			int *rc)
 {
 	qpdf_oh root = qpdf_get_root(p->q);
 	qpdf_oh af = key(p, root, "/AcroForm");
@@ -661,7 +680,8 @@ int cc_pdf_add_field(struct cc_pdf *p, int field, struct cc_error *err)
 
 	if (rc)
 		return rc;
-	qpdf_oh_replace_key(p->q, af, "/SigFlags", qpdf_oh_new_integer(p->q, 3));
+	qpdf_oh_replace_key(p->q, af, "/SigFlags",
+			    qpdf_oh_new_integer(p->q, 3));
 	return append_to(p, af, owner, "/Fields", obj(p, field), err);
 }
 

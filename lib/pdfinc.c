@@ -25,8 +25,8 @@ void cc_pdf_objects_free(struct cc_pdf_object *objs, size_t n)
 	free(objs);
 }
 
-struct cc_pdf_object *cc_pdf_objects_add(struct cc_pdf_object **objs,
-					 size_t *n, int num)
+struct cc_pdf_object *cc_pdf_objects_add(struct cc_pdf_object **objs, size_t *n,
+					 int num)
 {
 	struct cc_pdf_object *p;
 
@@ -143,8 +143,7 @@ static void xref_stream(struct cc_buf *out, struct cc_pdf_object **sorted,
 	for (size_t i = 0; i < n;) {
 		size_t k = run_length(sorted, n, i);
 
-		cc_buf_printf(out, "%s%d %zu", i ? " " : "", sorted[i]->num,
-			      k);
+		cc_buf_printf(out, "%s%d %zu", i ? " " : "", sorted[i]->num, k);
 		i += k;
 	}
 	cc_buf_puts(out, "] ");
@@ -184,10 +183,12 @@ int cc_pdf_write_update(struct cc_buf *out, struct cc_pdf_object *objs,
 	}
 	qsort(sorted, m, sizeof(*sorted), by_num);
 	for (size_t i = 1; i < m; i++)
-		if (sorted[i]->num == sorted[i - 1]->num || sorted[i]->num <= 0) {
-			rc = cc_error_set(err, CC_SYSTEM,
-					  "object %d written twice in an update",
-					  sorted[i]->num);
+		if (sorted[i]->num == sorted[i - 1]->num ||
+		    sorted[i]->num <= 0) {
+			rc = cc_error_set(
+				err, CC_SYSTEM,
+				"object %d written twice in an update",
+				sorted[i]->num);
 			goto out;
 		}
 	if (t->xref_stream)
