@@ -193,6 +193,63 @@ if active; then
 	cmp -s "$T"/a-1.pgm "$T"/b-1.pgm && fail "no watermark on page 1"
 fi
 
+# widget_rect FILE FIELD: the /Rect of the signature widget named FIELD.
+widget_rect() {
+	o=$(qpdf --json --json-key=acroform "$1" 2>/dev/null |
+		jq -r --arg f "$2" '.acroform.fields[] | select(.fullname == $f) | .annotation.object')
+	qpdf --json --json-key=qpdf --json-object="${o%% *}" "$1" 2>/dev/null |
+		jq -r '.qpdf[1][] | .value["/Rect"] | map(floor) | map(tostring) | join(" ")'
+}
+
+test_case 'where the signature shows: on the certification page, at --rect, or nowhere'
+assert_eq "$(widget_rect "$T/st.pdf" Signature1)" "85 504 305 604" "widget on the certification page"
+expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --rect 50,60,200,80 --page 1 \
+	"$T/pdfs/gs.pdf" -o "$T/rect.pdf"
+pdfsig_ok "$T/rect.pdf"
+assert_eq "$(widget_rect "$T/rect.pdf" Signature1)" "50 60 250 140" "widget at --rect"
+expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --statement --number 9 --invisible \
+	"$T/pdfs/gs.pdf" -o "$T/invis.pdf"
+pdfsig_ok "$T/invis.pdf"
+assert_eq "$(widget_rect "$T/invis.pdf" Signature1)" "0 0 0 0" "an invisible widget"
+assert_eq "$(pdfinfo "$T/invis.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')" 3 "the page is there"
+expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --rect 50,60,200,80 --page 7 \
+	"$T/pdfs/gs.pdf" -o "$T/rect7.pdf"
+assert_stderr "no page 7"
+assert_no_file "$T/rect7.pdf"
+
+test_case 'DocMDP: a document certified with no changes allowed is not signed again'
+expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --certify-level 1 "$T/card.pdf" -o "$T/p1.pdf"
+grep -aq '/P 1 ' "$T/p1.pdf" || fail "no /P 1 in the DocMDP parameters"
+pdfsig_ok "$T/p1.pdf"
+expect_failure 3 cc-sign -k "$PKI/certifier-ec.p12" --pin-file "$T/certifier-ec.pass" \
+	"$T/p1.pdf" -o "$T/p1-again.pdf"
+assert_stderr "DocMDP P=1"
+assert_no_file "$T/p1-again.pdf"
+expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --approval "$T/card.pdf" -o "$T/appr.pdf"
+grep -aq '/DocMDP' "$T/appr.pdf" && fail "--approval made a certification signature"
+
+test_case 'the PIN typed on the terminal'
+need script
+if active; then
+	# script(1) gives cc-sign a terminal; the PIN goes in through it and
+	# must not come back out (echo off).
+	# The prompt discards what was typed ahead (TCSAFLUSH): type after it.
+	{ sleep 1; printf 'test1234\n'; } | script -qec "$CC_BUILD/bin/cc-sign -k $PKI/certifier.p12 $T/card.pdf -o $T/tty.pdf" \
+		/dev/null >"$T/tty.log" 2>&1 || fail "cc-sign with a typed PIN failed: $(cat "$T/tty.log")"
+	grep -q "PIN for" "$T/tty.log" || fail "no prompt: $(cat "$T/tty.log")"
+	grep -q test1234 "$T/tty.log" && fail "the PIN was echoed"
+fi
+pdfsig_ok "$T/tty.pdf"
+if active; then
+	{ sleep 1; printf 'nope\n'; } | script -qec "$CC_BUILD/bin/cc-sign -k $PKI/certifier.p12 $T/card.pdf -o $T/tty2.pdf" \
+		/dev/null >"$T/tty2.log" 2>&1
+	grep -q "wrong PIN" "$T/tty2.log" || fail "a wrong typed PIN: $(cat "$T/tty2.log")"
+fi
+assert_no_file "$T/tty2.pdf"
+# No terminal and no --pin-file: a clear refusal, not a hang.
+expect_failure 4 setsid cc-sign -k "$PKI/certifier.p12" "$T/card.pdf" -o "$T/notty.pdf"
+assert_stderr "give --pin-file"
+
 test_case 'a signature time-stamp (B-T) that openssl ts -verify accepts'
 expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --tsa "$TSA_URL/tsa" \
 	"$T/card.pdf" -o "$T/bt.pdf" --json "$T/bt.json"
