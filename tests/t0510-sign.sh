@@ -202,7 +202,12 @@ widget_rect() {
 }
 
 test_case 'where the signature shows: on the certification page, at --rect, or nowhere'
-assert_eq "$(widget_rect "$T/st.pdf" Signature1)" "85 504 305 604" "widget on the certification page"
+# On the certification page (page 3), in the box the page keeps for it.
+assert_eq "$(qpdf --json --json-key=acroform "$T/st.pdf" 2>/dev/null |
+	jq '.acroform.fields[] | select(.fullname == "Signature1") | .pageposfrom1')" 3 \
+	"the widget's page"
+assert_eq "$(widget_rect "$T/st.pdf" Signature1 | awk '{ print $3 - $1, $4 - $2 }')" "220 100" \
+	"the widget's size"
 expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --rect 50,60,200,80 --page 1 \
 	"$T/pdfs/gs.pdf" -o "$T/rect.pdf"
 pdfsig_ok "$T/rect.pdf"
