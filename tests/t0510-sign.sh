@@ -255,6 +255,36 @@ assert_no_file "$T/tty2.pdf"
 expect_failure 4 setsid cc-sign -k "$PKI/certifier.p12" "$T/card.pdf" -o "$T/notty.pdf"
 assert_stderr "give --pin-file"
 
+test_case 'a PKCS#11 token (SoftHSM2): sign, batch, wrong PIN, no secrets in the URI'
+softhsm_setup "$T/hsm"
+URI='pkcs11:token=cc-test;object=certifier'
+expect_success cc-sign -k "$URI" --module "$SOFTHSM_MODULE" --pin-file "$T/hsm/pin" \
+	--chain "$PKI/chain.pem" "$T/card.pdf" -o "$T/hsm.pdf" --json "$T/hsm.json"
+pdfsig_ok "$T/hsm.pdf"
+mutool_ok "$T/hsm.pdf"
+cms_ok "$T/hsm.pdf"
+assert_jq "$T/hsm.json" '.signed[0].signer == "Nguyễn Văn An"'
+if active; then
+	printf '%s\t%s\n' "$T/card.pdf" "$T/hsm-b1.pdf" "$T/pdfs/gs.pdf" "$T/hsm-b2.pdf" >"$T/hsm-batch.txt"
+fi
+expect_success cc-sign -k "$URI" --module "$SOFTHSM_MODULE" --pin-file "$T/hsm/pin" \
+	--chain "$PKI/chain.pem" --batch -j 2 <"$T/hsm-batch.txt"
+pdfsig_ok "$T/hsm-b1.pdf"
+pdfsig_ok "$T/hsm-b2.pdf"
+if active; then
+	(umask 077 && printf '9999' >"$T/hsm/badpin")
+fi
+expect_failure 4 cc-sign -k "$URI" --module "$SOFTHSM_MODULE" --pin-file "$T/hsm/badpin" \
+	"$T/card.pdf" -o "$T/hsm-bad.pdf"
+assert_stderr "wrong PIN"
+assert_no_file "$T/hsm-bad.pdf"
+expect_failure 2 cc-sign -k "$URI?pin-value=1234" --module "$SOFTHSM_MODULE" \
+	"$T/card.pdf" -o "$T/hsm-pv.pdf"
+assert_no_file "$T/hsm-pv.pdf"
+expect_failure 4 cc-sign -k 'pkcs11:token=no-such-token;object=certifier' \
+	--module "$SOFTHSM_MODULE" --pin-file "$T/hsm/pin" "$T/card.pdf" -o "$T/hsm-none.pdf"
+assert_no_file "$T/hsm-none.pdf"
+
 test_case 'a signature time-stamp (B-T) that openssl ts -verify accepts'
 expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --tsa "$TSA_URL/tsa" \
 	"$T/card.pdf" -o "$T/bt.pdf" --json "$T/bt.json"
