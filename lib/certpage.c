@@ -52,6 +52,15 @@ struct cc_certpage *cc_certpage_new(const struct cc_certpage_opts *o,
 	} else {
 		cc_date_today(&d);
 	}
+	if (!o->number || !*o->number || strlen(o->number) > 12 ||
+	    strspn(o->number, "0123456789") != strlen(o->number) ||
+	    o->number[0] == '0') {
+		cc_error_set(err, CC_USAGE,
+			     "--number: '%s' is not a certification number "
+			     "(1 to 12 digits)",
+			     o->number ? o->number : "");
+		goto fail;
+	}
 	copy(c->number, sizeof(c->number), o->number);
 	if (o->book)
 		copy(c->book, sizeof(c->book), o->book);
@@ -209,7 +218,7 @@ int cc_certpage_prepare(void *ctx, struct cc_pdf *pdf,
 	struct cc_font *f = NULL;
 	struct cc_pdf_object *page, *content, *ap = NULL, fo[CC_FONT_NOBJ];
 	struct cc_rect sig, seal;
-	int nums[CC_FONT_NOBJ], parent, rc;
+	int nums[CC_FONT_NOBJ], parent, seal_field, rc;
 
 	memset(fo, 0, sizeof(fo));
 	/* c is shared by a batch's threads: this document's facts are kept
@@ -257,6 +266,32 @@ int cc_certpage_prepare(void *ctx, struct cc_pdf *pdf,
 			w->rect = (struct cc_pades_rect){sig.x, sig.y, sig.w,
 							 sig.h};
 		}
+		/* The seal's place: an empty signature field that cc-stamp
+		 * signs, carrying the certification number and book. */
+		if ((seal_field = cc_pdf_reserve(pdf, err)) < 0) {
+			rc = -seal_field;
+			goto out;
+		}
+		{
+			struct cc_pdf_object *sf = cc_pdf_objects_add(
+				objs, nobjs, seal_field);
+
+			if (!sf) {
+				rc = cc_error_set(err, CC_SYSTEM,
+						  "out of memory");
+				goto out;
+			}
+			cc_buf_printf(&sf->dict,
+				      "<< /Type /Annot /Subtype /Widget /FT /Sig "
+				      "/T (%s) /F 132 /P %d 0 R /Rect [%.2f "
+				      "%.2f %.2f %.2f] /CcNumber %s /CcBook ",
+				      CC_SEAL_FIELD, page_num, seal.x, seal.y,
+				      seal.x + seal.w, seal.y + seal.h,
+				      c->number);
+			cc_buf_pdf_text(&sf->dict, c->book);
+			cc_buf_puts(&sf->dict, " >>");
+			w->extra_field = seal_field;
+		}
 		if ((rc = cc_pdf_append_page(pdf, page_num, &parent, err)))
 			goto out;
 		for (size_t i = 0; i < *nobjs; i++) {
@@ -271,8 +306,11 @@ int cc_certpage_prepare(void *ctx, struct cc_pdf *pdf,
 				      parent, CC_PAGE_A4_W, CC_PAGE_A4_H,
 				      nums[CC_FONT_TYPE0], content_num);
 			if (c->visible)
+				cc_buf_printf(&o->dict, " /Annots [%d 0 R %d 0 R]",
+					      w->field, seal_field);
+			else
 				cc_buf_printf(&o->dict, " /Annots [%d 0 R]",
-					      w->field);
+					      seal_field);
 			cc_buf_puts(&o->dict, " >>");
 		}
 	}

@@ -13,6 +13,10 @@
 #include "error.h"
 #include "pades.h"
 
+/* The empty signature field on the certification page where cc-stamp puts
+ * the office's seal; it carries /CcNumber (integer) and /CcBook (text). */
+#define CC_SEAL_FIELD "OfficeSeal"
+
 struct cc_certpage_opts {
 	const char *number;    /* the certification number; required */
 	const char *book;      /* NULL: "01/<year>-<office.book_prefix>" */

@@ -463,7 +463,7 @@ static int make_update(struct plan *pl, const struct cc_pades_opts *o,
 {
 	struct cc_pdf *pdf = pl->pdf;
 	struct cc_pdf_object *ob;
-	struct cc_pades_widget w = {-1, 0, 0, 0, {0, 0, 0, 0}};
+	struct cc_pades_widget w = {-1, 0, 0, 0, {0, 0, 0, 0}, 0};
 	int field = 0, page = -1, rc;
 	char fname[128];
 
@@ -475,15 +475,17 @@ static int make_update(struct plan *pl, const struct cc_pades_opts *o,
 	rc = o->field ? cc_pdf_find_sig_field(pdf, o->field, &field, &page, err)
 		      : CC_NO;
 	if (rc == CC_OK) {
-		/* An existing field keeps its widget; a page or widget the
-		 * callback made for a new one is not wanted then. */
+		/* An existing field keeps its widget (with the callback's
+		 * appearance, if it drew one); a page or widget the callback
+		 * made for a new one is not wanted then. */
 		if (w.field)
 			return cc_error_set(err, CC_USAGE,
 					    "field '%s' exists: its widget is "
 					    "used, not a new one",
 					    o->field);
 		snprintf(fname, sizeof(fname), "%s", o->field);
-		if ((rc = cc_pdf_set_field_value(pdf, field, pl->sig, err)))
+		if ((rc = cc_pdf_set_field_value(pdf, field, pl->sig, w.ap,
+						 err)))
 			return rc;
 	} else if (rc != CC_NO) {
 		return rc; /* signed already, or not a signature field */
@@ -497,6 +499,8 @@ static int make_update(struct plan *pl, const struct cc_pades_opts *o,
 			return rc;
 	}
 	snprintf(res->field, sizeof(res->field), "%s", fname);
+	if (w.extra_field && (rc = cc_pdf_add_field(pdf, w.extra_field, err)))
+		return rc;
 	if (o->certify && (rc = cc_pdf_set_docmdp(pdf, pl->sig, err)))
 		return rc;
 	ob = cc_pdf_objects_add(&pl->objs, &pl->n, pl->sig);

@@ -32,8 +32,12 @@ struct cc_pades_widget {
 		       * field already); 0: none */
 	int field;    /* the widget's object number, reserved by the
 		       * callback for a page it made; 0: reserved here */
-	int ap;	      /* an appearance XObject the callback made; 0: none */
+	int ap;	      /* an appearance XObject the callback made (for a new
+		       * widget, or for an existing field's); 0: none */
 	struct cc_pades_rect rect;
+	int extra_field; /* another field the callback made (an empty one for
+			  * a later signature), put in the AcroForm after
+			  * this signature's; 0: none */
 };
 
 /* What the caller draws before the signature, in the same update (the

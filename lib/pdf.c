@@ -731,13 +731,67 @@ int cc_pdf_find_sig_field(struct cc_pdf *p, const char *name, int *field,
 	return 0;
 }
 
-int cc_pdf_set_field_value(struct cc_pdf *p, int field, int sig,
+int cc_pdf_set_field_value(struct cc_pdf *p, int field, int sig, int ap,
 			   struct cc_error *err)
 {
-	qpdf_oh f = obj(p, field);
+	qpdf_oh f = obj(p, field), w = f, kids = key(p, f, "/Kids"), apd;
+	int rc;
 
 	qpdf_oh_replace_key(p->q, f, "/V", obj(p, sig));
-	return mark(p, f, err);
+	if ((rc = mark(p, f, err)) || !ap)
+		return rc;
+	if (nitems(p, kids) > 0)
+		w = qpdf_oh_get_array_item(p->q, kids, 0);
+	if (!qpdf_oh_is_dictionary(p->q, w) || !qpdf_oh_is_indirect(p->q, w))
+		return cc_error_set(err, CC_INPUT,
+				    "the widget of a field of '%s' is not an "
+				    "object of its own",
+				    p->name);
+	apd = qpdf_oh_new_dictionary(p->q);
+	qpdf_oh_replace_key(p->q, apd, "/N", obj(p, ap));
+	qpdf_oh_replace_key(p->q, w, "/AP", apd);
+	return mark(p, w, err);
+}
+
+int cc_pdf_field_int(struct cc_pdf *p, int field, const char *k, long long *v)
+{
+	qpdf_oh o = key(p, obj(p, field), k);
+
+	if (!qpdf_oh_is_integer(p->q, o))
+		return -1;
+	*v = qpdf_oh_get_int_value(p->q, o);
+	return 0;
+}
+
+int cc_pdf_field_text(struct cc_pdf *p, int field, const char *k, char *out,
+		      size_t size)
+{
+	qpdf_oh o = key(p, obj(p, field), k);
+	const char *t;
+
+	if (!qpdf_oh_is_string(p->q, o))
+		return -1;
+	t = qpdf_oh_get_utf8_value(p->q, o);
+	if (!t || strlen(t) >= size)
+		return -1;
+	snprintf(out, size, "%s", t);
+	return 0;
+}
+
+/* The rectangle of a field's (first) widget, and its page. */
+int cc_pdf_field_rect(struct cc_pdf *p, int field, double rect[4], int *page)
+{
+	qpdf_oh w = obj(p, field), kids = key(p, w, "/Kids"), r;
+
+	if (nitems(p, kids) > 0)
+		w = qpdf_oh_get_array_item(p->q, kids, 0);
+	r = key(p, w, "/Rect");
+	if (nitems(p, r) != 4)
+		return -1;
+	for (int i = 0; i < 4; i++)
+		rect[i] = num(p, r, i);
+	*page = page_of_annot(p, qpdf_oh_get_object_id(p->q, w));
+	return 0;
 }
 
 int cc_pdf_set_docmdp(struct cc_pdf *p, int sig, struct cc_error *err)

@@ -65,9 +65,18 @@ int cc_pdf_add_field(struct cc_pdf *p, int field, struct cc_error *err);
  * already or is not a signature field. */
 int cc_pdf_find_sig_field(struct cc_pdf *p, const char *name, int *field,
 			  int *page, struct cc_error *err);
-/* Set the signature value /V of an existing field. */
-int cc_pdf_set_field_value(struct cc_pdf *p, int field, int sig,
+/* Set the signature value /V of an existing field and, when ap is not 0,
+ * its widget's appearance to the XObject ap. */
+int cc_pdf_set_field_value(struct cc_pdf *p, int field, int sig, int ap,
 			   struct cc_error *err);
+/* A field's own integer or text entry (such as /CcNumber); -1 when it has
+ * none of that type (or the text does not fit size bytes with its NUL). */
+int cc_pdf_field_int(struct cc_pdf *p, int field, const char *k, long long *v);
+int cc_pdf_field_text(struct cc_pdf *p, int field, const char *k, char *out,
+		      size_t size);
+/* The /Rect (x0 y0 x1 y1) of a field's first widget and its page (0-based,
+ * -1 when on none); -1 when it has no rectangle. */
+int cc_pdf_field_rect(struct cc_pdf *p, int field, double rect[4], int *page);
 /* Make sig the document's certification signature: /Perms /DocMDP. */
 int cc_pdf_set_docmdp(struct cc_pdf *p, int sig, struct cc_error *err);
 /* Add objects to the document security store (/DSS of the catalog, made

@@ -35,21 +35,27 @@ sig_parts() {
 	PYEOF
 }
 
-# pdfsig_ok FILE [SIGNATURE-NUMBER [partial]]: valid, trusted; the last
-# signature covers the whole document unless "partial" says that an update
-# without a signature (/DSS) follows it.
+# pdfsig_ok FILE [FIELD [partial]]: pdfsig finds the signature in FIELD
+# (default: the last signed one) valid and trusted; the last signed one
+# covers the whole document unless "partial" says that an update without a
+# signature (/DSS) follows it.
 pdfsig_ok() {
 	active || return 0
 	pdfsig -nssdir "$PKI/nss" "$1" >"$T/pdfsig" 2>&1
-	n=${2:-$(grep -c '^Signature #' "$T/pdfsig")}
-	[ "${3:-}" = partial ] && n=partial-$n
-	awk -v n="${n#partial-}" '/^Signature #/ { s = ($2 == "#" n ":") } s' "$T/pdfsig" \
-		>"$T/pdfsig.one"
+	# One line per signature: "FIELD<TAB>signed|unsigned".
+	awk '/^Signature #/ { if (f != "") print f "\t" st; f = ""; st = "signed" }
+		/Signature Field Name:/ { sub(/.*Signature Field Name: /, ""); f = $0 }
+		/is not signed/ { st = "unsigned" }
+		END { if (f != "") print f "\t" st }' "$T/pdfsig" >"$T/pdfsig.fields"
+	last=$(awk -F '\t' '$2 == "signed" { f = $1 } END { print f }' "$T/pdfsig.fields")
+	field=${2:-$last}
+	awk -v f="$field" '/^Signature #/ { s = 0 } /Signature Field Name: / { s = ($0 ~ ": " f "$") } s' \
+		"$T/pdfsig" >"$T/pdfsig.one"
 	grep -q 'Signature Validation: Signature is Valid' "$T/pdfsig.one" ||
-		fail "pdfsig: signature $n of $1 not valid: $(cat "$T/pdfsig")"
+		fail "pdfsig: signature $field of $1 not valid: $(cat "$T/pdfsig")"
 	grep -q 'Certificate Validation: Certificate is Trusted' "$T/pdfsig.one" ||
-		fail "pdfsig: signature $n of $1 not trusted: $(cat "$T/pdfsig")"
-	if [ "$n" = "$(grep -c '^Signature #' "$T/pdfsig")" ]; then
+		fail "pdfsig: signature $field of $1 not trusted: $(cat "$T/pdfsig")"
+	if [ "$field" = "$last" ] && [ "${3:-}" != partial ]; then
 		grep -q 'Total document signed' "$T/pdfsig.one" ||
 			fail "pdfsig: $1 not totally signed: $(cat "$T/pdfsig")"
 	fi
@@ -201,6 +207,18 @@ widget_rect() {
 		jq -r '.qpdf[1][] | .value["/Rect"] | map(floor) | map(tostring) | join(" ")'
 }
 
+test_case 'the place of the seal: an empty field on the certification page with the number and book'
+if active; then
+	o=$(qpdf --json --json-key=acroform "$T/st.pdf" 2>/dev/null |
+		jq -r '.acroform.fields[] | select(.fullname == "OfficeSeal") | select(.value == null) | .annotation.object')
+	[ -n "$o" ] || fail "no empty OfficeSeal field"
+	qpdf --json --json-key=qpdf --json-object="${o%% *}" "$T/st.pdf" 2>/dev/null |
+		jq -c '.qpdf[1][] | .value | [.["/CcNumber"], .["/CcBook"], .["/FT"]]' >"$T/sealfield"
+	assert_eq "$(cat "$T/sealfield")" '[123,"u:01/2026-SCTĐT/BS","/Sig"]' "the seal field's entries"
+fi
+assert_eq "$(widget_rect "$T/st.pdf" OfficeSeal | awk '{ print ($3 - $1 >= 170), ($4 - $2 >= 170) }')" "1 1" \
+	"the seal's place is at least 170 x 170"
+
 test_case 'where the signature shows: on the certification page, at --rect, or nowhere'
 # On the certification page (page 3), in the box the page keeps for it.
 assert_eq "$(qpdf --json --json-key=acroform "$T/st.pdf" 2>/dev/null |
@@ -335,7 +353,7 @@ expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --tsa "$TSA_URL/tsa" --ltv 
 	"$T/card.pdf" -o "$T/lt.pdf" --json "$T/lt.json"
 assert_jq "$T/lt.json" '.signed[0].level == "B-LT" and .signed[0].dss.certs >= 3
 	and (.signed[0].dss.ocsps + .signed[0].dss.crls) >= 2'
-pdfsig_ok "$T/lt.pdf" 1 partial
+pdfsig_ok "$T/lt.pdf" Signature1 partial
 mutool_ok "$T/lt.pdf" edits
 qpdf_ok "$T/lt.pdf"
 prefix_kept "$T/card.pdf" "$T/lt.pdf"
@@ -357,7 +375,7 @@ expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --tsa "$TSA_URL/tsa" --ltv 
 assert_jq "$T/lta.json" '.signed[0].level == "B-LTA" and (.signed[0].archive_timestamp | test("^20"))'
 # pdfsig 22.12 lists the document time-stamp but cannot check it
 # ("Signature Type: unknown"); openssl ts -verify does, below.
-pdfsig_ok "$T/lta.pdf" 1 partial
+pdfsig_ok "$T/lta.pdf" Signature1 partial
 grep -q 'Signer Certificate Common Name: certcopy Test TSA' "$T/pdfsig" ||
 	fail "no document time-stamp: $(cat "$T/pdfsig")"
 grep -aq '/SubFilter */ETSI.RFC3161' "$T/lta.pdf" || fail "not ETSI.RFC3161"
@@ -374,7 +392,7 @@ expect_success cc-sign -k "$PKI/certifier.p12" $SIGN --ltv --offline \
 	--crl "$PKI/issuing.crl" --crl "$PKI/root.crl" "$T/card.pdf" -o "$T/lt-off.pdf" \
 	--json "$T/lt-off.json"
 assert_jq "$T/lt-off.json" '.signed[0].level == "B-LT" and .signed[0].dss.crls == 2'
-pdfsig_ok "$T/lt-off.pdf" 1 partial
+pdfsig_ok "$T/lt-off.pdf" Signature1 partial
 expect_failure 4 cc-sign -k "$PKI/certifier.p12" $SIGN --ltv --offline "$T/card.pdf" -o "$T/lt-none.pdf"
 assert_stderr "no revocation data"
 assert_no_file "$T/lt-none.pdf"
@@ -404,8 +422,8 @@ expect_success cc-sign -k "$PKI/certifier-ec.p12" --pin-file "$T/certifier-ec.pa
 	"$T/st.pdf" -o "$T/two.pdf" --json "$T/two.json"
 prefix_kept "$T/st.pdf" "$T/two.pdf"
 assert_jq "$T/two.json" '.signed[0].certification_level == 0 and .signed[0].field == "Signature2"'
-pdfsig_ok "$T/two.pdf" 1
-pdfsig_ok "$T/two.pdf" 2
+pdfsig_ok "$T/two.pdf" Signature1
+pdfsig_ok "$T/two.pdf" Signature2
 mutool_ok "$T/two.pdf"
 qpdf_ok "$T/two.pdf"
 
@@ -432,7 +450,7 @@ tail -c 600 "$T/p-xrefstream.pdf" 2>/dev/null | grep -aq '/Type */XRef' ||
 tail -c 2000 "$T/p-gs.pdf" 2>/dev/null | grep -aq '^xref' ||
 	fail "gs.pdf: the update has no cross-reference table"
 # The earlier pdfsig signature still verifies; ours is an approval.
-pdfsig_ok "$T/p-signed.pdf" 1
+pdfsig_ok "$T/p-signed.pdf" Signature1
 assert_jq "$T/p-signed.json" '.signed[0].certification_level == 0'
 assert_eq "$(pdfinfo "$T/p-ten-pages.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')" 10 "ten pages"
 
@@ -519,6 +537,8 @@ expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --digest md5 "$T/card.pdf
 expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --rect 1,2,3 "$T/card.pdf" -o "$T/u.pdf"
 expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --statement "$T/card.pdf" -o "$T/u.pdf"
 assert_stderr "--number"
+expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --statement --number 12a "$T/card.pdf" -o "$T/u.pdf"
+assert_stderr "not a certification number"
 expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN "$T/card.pdf" -o "$T/card.pdf"
 expect_failure 2 cc-sign -k "$PKI/certifier.p12" $SIGN --certify-level 4 "$T/card.pdf" -o "$T/u.pdf"
 assert_no_file "$T/u.pdf"
