@@ -284,11 +284,14 @@ int cc_certpage_prepare(void *ctx, struct cc_pdf *pdf,
 			cc_buf_printf(&sf->dict,
 				      "<< /Type /Annot /Subtype /Widget /FT /Sig "
 				      "/T (%s) /F 132 /P %d 0 R /Rect [%.2f "
-				      "%.2f %.2f %.2f] /CcNumber %s /CcBook ",
+				      "%.2f %.2f %.2f] /CcNumber %s /CcPages %d "
+				      "/CcBook ",
 				      CC_SEAL_FIELD, page_num, seal.x, seal.y,
 				      seal.x + seal.w, seal.y + seal.h,
-				      c->number);
+				      c->number, st.pages);
 			cc_buf_pdf_text(&sf->dict, c->book);
+			cc_buf_puts(&sf->dict, " /CcCertifier ");
+			cc_buf_pdf_text(&sf->dict, c->certifier);
 			cc_buf_puts(&sf->dict, " >>");
 			w->extra_field = seal_field;
 		}

@@ -14,7 +14,9 @@
 #include "pades.h"
 
 /* The empty signature field on the certification page where cc-stamp puts
- * the office's seal; it carries /CcNumber (integer) and /CcBook (text). */
+ * the office's seal; it carries what the register records: /CcNumber
+ * (integer), /CcBook (text), /CcPages (pages of the original, integer) and
+ * /CcCertifier (text). */
 #define CC_SEAL_FIELD "OfficeSeal"
 
 struct cc_certpage_opts {

@@ -374,6 +374,10 @@ static void sig_dict(struct cc_buf *b, const struct cc_pades_opts *o,
 	put_text_key(b, "Reason", o->reason);
 	put_text_key(b, "Location", o->location);
 	put_text_key(b, "ContactInfo", o->contact);
+	if (o->sig_extra) {
+		cc_buf_puts(b, " ");
+		cc_buf_puts(b, o->sig_extra);
+	}
 	if (o->certify)
 		cc_buf_printf(b,
 			      " /Reference [<< /Type /SigRef /TransformMethod "

@@ -60,6 +60,9 @@ struct cc_pades_opts {
 				  * one, or the name of the new one; NULL: a
 				  * new "SignatureN" */
 	const char *name, *reason, *location, *contact; /* may be NULL */
+	const char *sig_extra;	 /* more entries of the signature dictionary,
+				  * PDF syntax made by the caller (cc-stamp's
+				  * /CcCode); may be NULL */
 	const char *tsa_url;	 /* NULL: no time-stamp (B-B) */
 	long tsa_timeout_ms;	 /* 0: 20 s */
 	int visible;		 /* draw a visible widget */

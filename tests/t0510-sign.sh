@@ -213,8 +213,8 @@ if active; then
 		jq -r '.acroform.fields[] | select(.fullname == "OfficeSeal") | select(.value == null) | .annotation.object')
 	[ -n "$o" ] || fail "no empty OfficeSeal field"
 	qpdf --json --json-key=qpdf --json-object="${o%% *}" "$T/st.pdf" 2>/dev/null |
-		jq -c '.qpdf[1][] | .value | [.["/CcNumber"], .["/CcBook"], .["/FT"]]' >"$T/sealfield"
-	assert_eq "$(cat "$T/sealfield")" '[123,"u:01/2026-SCTĐT/BS","/Sig"]' "the seal field's entries"
+		jq -c '.qpdf[1][] | .value | [.["/CcNumber"], .["/CcBook"], .["/CcPages"], .["/CcCertifier"], .["/FT"]]' >"$T/sealfield"
+	assert_eq "$(cat "$T/sealfield")" '[123,"u:01/2026-SCTĐT/BS",2,"u:Nguyễn Văn An","/Sig"]' "the seal field's entries"
 fi
 assert_eq "$(widget_rect "$T/st.pdf" OfficeSeal | awk '{ print ($3 - $1 >= 170), ($4 - $2 >= 170) }')" "1 1" \
 	"the seal's place is at least 170 x 170"
