@@ -8,7 +8,8 @@ DATADIR ?= $(PREFIX)/share/certcopy
 CC ?= cc
 PKGS := lept libtiff-4 libpng libjpeg popt jansson openssl inih sane-backends \
 	zlib lcms2 \
-	tesseract zbar libqpdf libcurl libp11 harfbuzz harfbuzz-subset freetype2
+	tesseract zbar libqpdf libcurl libp11 harfbuzz harfbuzz-subset freetype2 \
+	libqrencode
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings
 ifdef WERROR
@@ -31,7 +32,7 @@ B := build/$(if $(SANITIZE),san,opt)
 MODULES := error output digest report config cli buf tiffmem image tiffwriter \
 	quality cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields \
 	mrzread recognize pdf pdfinc pades signer http tsa font statement certpage \
-	revocation
+	revocation vcode seal
 TOOLS := cc-scan cc-ocr cc-sign
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
