@@ -9,7 +9,7 @@ CC ?= cc
 PKGS := lept libtiff-4 libpng libjpeg popt jansson openssl inih sane-backends \
 	zlib lcms2 \
 	tesseract zbar libqpdf libcurl libp11 harfbuzz harfbuzz-subset freetype2 \
-	libqrencode
+	libqrencode sqlite3 libpq
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings
 ifdef WERROR
@@ -32,7 +32,7 @@ B := build/$(if $(SANITIZE),san,opt)
 MODULES := error output digest report config cli buf tiffmem image tiffwriter \
 	quality cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields \
 	mrzread recognize pdf pdfinc pades signer http tsa font statement certpage \
-	revocation vcode seal
+	revocation vcode seal register register_sqlite register_pg
 TOOLS := cc-scan cc-ocr cc-sign
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
@@ -65,6 +65,11 @@ $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
 
+# Drives the register from shell tests and tests/bench/register.
+$(B)/tests/register-driver: $(B)/tests/register-driver.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # Fuzz targets built as plain programs that replay a corpus (make check),
 # and with clang's libFuzzer (make fuzz).
 $(B)/tests/replay-%: $(B)/tests/fuzz/%.o $(B)/tests/fuzz/replay.o $(LIBA)
@@ -87,7 +92,7 @@ check: deps
 	$(MAKE) WERROR=1 tests-build
 	CC_SANITIZED="$(SANITIZE)" tests/run $(B)
 
-tests-build: $(BINS) $(UNITBINS) $(REPLAYBINS)
+tests-build: $(BINS) $(UNITBINS) $(REPLAYBINS) $(B)/tests/register-driver
 
 demo: deps
 	$(MAKE) $(BINS)
