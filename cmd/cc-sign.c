@@ -15,6 +15,7 @@
 #include "output.h"
 #include "pades.h"
 #include "report.h"
+#include "register.h"
 #include "signer.h"
 
 #define USAGE                                                                  \
@@ -22,9 +23,9 @@
 	"[-o file] [--json file] [options] [file | --batch]"
 #define MAX_PDF ((size_t)1 << 30)
 
-static char *key, *module, *pin_file, *tsa, *digest, *field, *reason, *location,
-	*contact, *sig_name, *rect_arg, *output, *number, *book, *certifier,
-	*title, *watermark, *date_arg, *font;
+static char *key, *module, *pin_file, *tsa, *digest, *field, *reason, *reg_uri,
+	*location, *contact, *sig_name, *rect_arg, *output, *number, *book,
+	*certifier, *title, *watermark, *date_arg, *font;
 static const char **chain, **crl_files, **ocsp_files;
 static int certify_level, approval, pss, invisible, page, batch, statement,
 	tsa_timeout, ltv, archive, offline, jobs;
@@ -89,7 +90,11 @@ static struct poptOption page_options[] = {
 	{"statement", '\0', POPT_ARG_NONE, &statement, 0,
 	 "append the certification page and watermark the scanned pages", NULL},
 	{"number", '\0', POPT_ARG_STRING, &number, 0,
-	 "the certification number", "N"},
+	 "the certification number (or --register)", "N"},
+	{"register", '\0', POPT_ARG_STRING, &reg_uri, 0,
+	 "take the next number of the book from this register (a path, "
+	 "sqlite:PATH or postgresql://...; '' = the configured one)",
+	 "URI"},
 	{"book", '\0', POPT_ARG_STRING, &book, 0,
 	 "the book (default: 01/YEAR-<book_prefix>)", "BOOK"},
 	{"certifier", '\0', POPT_ARG_STRING, &certifier, 0,
@@ -129,7 +134,10 @@ static struct poptOption options[] = {
 	POPT_AUTOHELP POPT_TABLEEND};
 
 struct job {
-	size_t cms_size; /* measured once for the batch */
+	size_t cms_size;	 /* measured once for the batch */
+	struct cc_register *reg; /* --register */
+	pthread_mutex_t reg_lock;
+	const char *office, *book_prefix, *certifier;
 	struct cc_signer *signer;
 	struct cc_pades_opts po;
 	struct cc_certpage *page; /* with --statement */
@@ -163,12 +171,55 @@ static json_t *result_json(const char *in, const char *out,
 }
 
 /* Sign one file; the status, with the message shown. */
+/* With --register: the next number of the book, and this document's
+ * certification page with it. */
+static int reserve(struct job *job, struct cc_reservation *res,
+		   struct cc_certpage **cp, struct cc_error *err)
+{
+	int rc;
+
+	pthread_mutex_lock(&job->reg_lock);
+	rc = cc_register_reserve(job->reg, job->office, job->book_prefix,
+				 cc_certpage_year(job->page), job->certifier,
+				 res, err);
+	pthread_mutex_unlock(&job->reg_lock);
+	if (rc)
+		return rc;
+	*cp = cc_certpage_dup(job->page, res->number, res->book, err);
+	return *cp ? 0 : err->code;
+}
+
+/* A number taken for a document that was not signed is void, never
+ * reused. */
+static void give_back(struct job *job, const struct cc_reservation *res,
+		      const struct cc_error *why)
+{
+	struct cc_error err = {0, ""};
+	char why_text[300];
+	int rc;
+
+	snprintf(why_text, sizeof(why_text), "not signed: %s", why->msg);
+	pthread_mutex_lock(&job->reg_lock);
+	rc = cc_register_void(job->reg, job->office, res->book, res->number,
+			      job->certifier, why_text, &err);
+	pthread_mutex_unlock(&job->reg_lock);
+	if (rc)
+		cc_msg("number %lld of book %s stays reserved: %s", res->number,
+		       res->book, err.msg);
+	else
+		cc_info("number %lld of book %s is void", res->number,
+			res->book);
+}
+
 static int sign_one(struct job *job, const char *in, const char *out,
 		    json_t *results)
 {
 	struct cc_error err = {0, ""};
 	struct cc_buf src = {0}, dst = {0};
 	struct cc_pades_result r;
+	struct cc_pades_opts po = job->po;
+	struct cc_reservation res = {0, "", 0, ""};
+	struct cc_certpage *cp = NULL;
 	struct cc_output *o = NULL;
 	int rc;
 
@@ -178,8 +229,13 @@ static int sign_one(struct job *job, const char *in, const char *out,
 	}
 	if ((rc = cc_buf_read_file(&src, in, MAX_PDF, &err)))
 		goto out;
-	rc = cc_pades_sign(src.data, src.len, in, job->signer, &job->po, &dst,
-			   &r, &err);
+	if (job->reg) {
+		if ((rc = reserve(job, &res, &cp, &err)))
+			goto out;
+		po.prepare_ctx = cp;
+	}
+	rc = cc_pades_sign(src.data, src.len, in, job->signer, &po, &dst, &r,
+			   &err);
 	if (rc)
 		goto out;
 	o = cc_output_open(out, 0666, &err);
@@ -196,17 +252,31 @@ static int sign_one(struct job *job, const char *in, const char *out,
 	o = NULL;
 	if (rc)
 		goto out;
-	if (results)
-		json_array_append_new(results,
-				      result_json(in, out ? out : "-", &r));
+	if (results) {
+		json_t *j = result_json(in, out ? out : "-", &r);
+
+		if (j && res.number)
+			json_object_set_new(j, "register",
+					    json_pack("{s:I, s:s}", "number",
+						      (json_int_t)res.number,
+						      "book", res.book));
+		json_array_append_new(results, j);
+	}
+	if (res.number)
+		cc_info("'%s': certification number %lld of book %s", in,
+			res.number, res.book);
 	cc_debug("signed '%s': %s, %s, CMS %zu of %zu bytes", in, r.level,
 		 r.digest_name, r.cms_len, r.contents_len);
 out:
 	cc_output_abort(o);
 	cc_buf_free(&src);
 	cc_buf_free(&dst);
-	if (rc)
+	if (rc) {
 		cc_cli_fail(&err);
+		if (res.number)
+			give_back(job, &res, &err);
+	}
+	cc_certpage_free(cp);
 	return rc;
 }
 
@@ -458,8 +528,13 @@ int main(int argc, const char **argv)
 		       "--date and --font go with --statement");
 		goto out;
 	}
-	if (statement && !number) {
-		cc_msg("--statement needs the certification number: --number N");
+	if (statement && !number == !reg_uri) {
+		cc_msg("--statement needs the certification number: --number N "
+		       "or --register URI, not both");
+		goto out;
+	}
+	if (reg_uri && !statement) {
+		cc_msg("--register goes with --statement");
 		goto out;
 	}
 	cfg = cc_config_load(&err);
@@ -521,6 +596,18 @@ int main(int argc, const char **argv)
 		}
 		job.po.prepare = cc_certpage_prepare;
 		job.po.prepare_ctx = job.page;
+		if (reg_uri) {
+			job.reg = cc_register_open(reg_uri, &err);
+			if (!job.reg) {
+				rc = cc_cli_fail(&err);
+				goto out;
+			}
+			pthread_mutex_init(&job.reg_lock, NULL);
+			job.office = cc_config_get(cfg, "office", "code");
+			job.book_prefix =
+				cc_config_get(cfg, "office", "book_prefix");
+			job.certifier = cp.certifier;
+		}
 		if (cp.visible)
 			job.po.visible = 1;
 	}
@@ -558,6 +645,7 @@ out:
 	json_decref(results);
 	json_decref(report);
 	cc_certpage_free(job.page);
+	cc_register_close(job.reg);
 	cc_signer_close(job.signer);
 	cc_config_free(cfg);
 	poptFreeContext(con);

@@ -52,16 +52,18 @@ struct cc_certpage *cc_certpage_new(const struct cc_certpage_opts *o,
 	} else {
 		cc_date_today(&d);
 	}
-	if (!o->number || !*o->number || strlen(o->number) > 12 ||
-	    strspn(o->number, "0123456789") != strlen(o->number) ||
-	    o->number[0] == '0') {
+	/* No number yet: one comes from the register (cc_certpage_dup). */
+	if (o->number &&
+	    (!*o->number || strlen(o->number) > 12 ||
+	     strspn(o->number, "0123456789") != strlen(o->number) ||
+	     o->number[0] == '0')) {
 		cc_error_set(err, CC_USAGE,
 			     "--number: '%s' is not a certification number "
 			     "(1 to 12 digits)",
 			     o->number ? o->number : "");
 		goto fail;
 	}
-	copy(c->number, sizeof(c->number), o->number);
+	copy(c->number, sizeof(c->number), o->number ? o->number : "1");
 	if (o->book)
 		copy(c->book, sizeof(c->book), o->book);
 	else
@@ -106,6 +108,33 @@ struct cc_certpage *cc_certpage_new(const struct cc_certpage_opts *o,
 fail:
 	free(c);
 	return NULL;
+}
+
+struct cc_certpage *cc_certpage_dup(const struct cc_certpage *c,
+				    long long number, const char *book,
+				    struct cc_error *err)
+{
+	struct cc_certpage *d = malloc(sizeof(*d));
+
+	if (!d) {
+		cc_error_set(err, CC_SYSTEM, "out of memory");
+		return NULL;
+	}
+	*d = *c;
+	snprintf(d->number, sizeof(d->number), "%lld", number);
+	snprintf(d->book, sizeof(d->book), "%s", book);
+	/* The statement points into the copy, not the original. */
+	d->st.number = d->number;
+	d->st.book = d->book;
+	d->st.certifier = d->certifier;
+	d->st.title = d->title[0] ? d->title : NULL;
+	d->st.office = d->office;
+	return d;
+}
+
+int cc_certpage_year(const struct cc_certpage *c)
+{
+	return c->st.year;
 }
 
 void cc_certpage_free(struct cc_certpage *c)
@@ -273,22 +302,23 @@ int cc_certpage_prepare(void *ctx, struct cc_pdf *pdf,
 			goto out;
 		}
 		{
-			struct cc_pdf_object *sf = cc_pdf_objects_add(
-				objs, nobjs, seal_field);
+			struct cc_pdf_object *sf =
+				cc_pdf_objects_add(objs, nobjs, seal_field);
 
 			if (!sf) {
 				rc = cc_error_set(err, CC_SYSTEM,
 						  "out of memory");
 				goto out;
 			}
-			cc_buf_printf(&sf->dict,
-				      "<< /Type /Annot /Subtype /Widget /FT /Sig "
-				      "/T (%s) /F 132 /P %d 0 R /Rect [%.2f "
-				      "%.2f %.2f %.2f] /CcNumber %s /CcPages %d "
-				      "/CcBook ",
-				      CC_SEAL_FIELD, page_num, seal.x, seal.y,
-				      seal.x + seal.w, seal.y + seal.h,
-				      c->number, st.pages);
+			cc_buf_printf(
+				&sf->dict,
+				"<< /Type /Annot /Subtype /Widget /FT /Sig "
+				"/T (%s) /F 132 /P %d 0 R /Rect [%.2f "
+				"%.2f %.2f %.2f] /CcNumber %s /CcPages %d "
+				"/CcBook ",
+				CC_SEAL_FIELD, page_num, seal.x, seal.y,
+				seal.x + seal.w, seal.y + seal.h, c->number,
+				st.pages);
 			cc_buf_pdf_text(&sf->dict, c->book);
 			cc_buf_puts(&sf->dict, " /CcCertifier ");
 			cc_buf_pdf_text(&sf->dict, c->certifier);
@@ -309,7 +339,8 @@ int cc_certpage_prepare(void *ctx, struct cc_pdf *pdf,
 				      parent, CC_PAGE_A4_W, CC_PAGE_A4_H,
 				      nums[CC_FONT_TYPE0], content_num);
 			if (c->visible)
-				cc_buf_printf(&o->dict, " /Annots [%d 0 R %d 0 R]",
+				cc_buf_printf(&o->dict,
+					      " /Annots [%d 0 R %d 0 R]",
 					      w->field, seal_field);
 			else
 				cc_buf_printf(&o->dict, " /Annots [%d 0 R]",

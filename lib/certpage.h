@@ -20,7 +20,8 @@
 #define CC_SEAL_FIELD "OfficeSeal"
 
 struct cc_certpage_opts {
-	const char *number;    /* the certification number; required */
+	const char *number;    /* the certification number; NULL when the
+				* register gives it (cc_certpage_dup) */
 	const char *book;      /* NULL: "01/<year>-<office.book_prefix>" */
 	const char *certifier; /* name on the page */
 	const char *title;     /* may be NULL */
@@ -35,6 +36,12 @@ struct cc_certpage;
 struct cc_certpage *cc_certpage_new(const struct cc_certpage_opts *o,
 				    const struct cc_config *cfg,
 				    struct cc_error *err);
+/* A copy for one document, with the number and book the register gave. */
+struct cc_certpage *cc_certpage_dup(const struct cc_certpage *c,
+				    long long number, const char *book,
+				    struct cc_error *err);
+/* The year of the certification date (for the register's book). */
+int cc_certpage_year(const struct cc_certpage *c);
 void cc_certpage_free(struct cc_certpage *c);
 /* The prepare callback of pades.h; ctx is the struct cc_certpage. */
 int cc_certpage_prepare(void *ctx, struct cc_pdf *pdf,
