@@ -16,6 +16,7 @@ struct cc_output {
 	int to_stdout;	/* collected, then copied to stdout on commit */
 	int to_special; /* collected, then copied into a device or FIFO */
 	int slot;
+	int unnamed; /* O_TMPFILE: no name until commit links one */
 	mode_t mode;
 	char target[PATH_MAX];
 	char tmp[PATH_MAX];
@@ -86,11 +87,53 @@ static int make_temp_for(struct cc_output *out, const char *path,
 	if (n < 0 || (size_t)n >= sizeof(out->tmp))
 		return cc_error_set(err, CC_USAGE, "'%s': file name too long",
 				    path);
+#ifdef O_TMPFILE
+	/* A file without a name, linked in only on commit: even SIGKILL
+	 * leaves nothing behind. Linking it needs /proc (linkat through
+	 * /proc/self/fd); without it, or on a file system without
+	 * O_TMPFILE, a named temporary file does. */
+	if (access("/proc/self/fd", X_OK) == 0) {
+		char dir[PATH_MAX];
+
+		snprintf(dir, sizeof(dir), "%.*s", dirlen ? dirlen : 1,
+			 dirlen ? path : ".");
+		out->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (out->fd >= 0) {
+			out->unnamed = 1;
+			return CC_OK;
+		}
+	}
+#endif
 	out->fd = mkostemp(out->tmp, O_CLOEXEC);
 	if (out->fd < 0)
 		return cc_error_set(err, CC_SYSTEM, "cannot create '%s': %s",
 				    path, strerror(errno));
 	return CC_OK;
+}
+
+/* Give the unnamed file the name out->tmp (made unique here), for the
+ * rename over the target. */
+static int link_unnamed(struct cc_output *out)
+{
+	char proc[64];
+	size_t len = strlen(out->tmp);
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", out->fd);
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned r = (unsigned)rand() ^ (unsigned)getpid() ^
+			     (unsigned)attempt * 2654435761u;
+
+		for (size_t i = len - 6; i < len; i++, r /= 36)
+			out->tmp[i] = "0123456789abcdefghijklmnopqrstuvwxyz"[r % 36];
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, out->tmp,
+			   AT_SYMLINK_FOLLOW) == 0) {
+			out->unnamed = 0;
+			return 0;
+		}
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
 }
 
 static int make_temp_anon(struct cc_output *out, struct cc_error *err)
@@ -154,7 +197,8 @@ struct cc_output *cc_output_open(const char *path, mode_t mode,
 	}
 	if (make_temp_for(out, path, err))
 		goto fail;
-	out->slot = pending_add(out->tmp);
+	if (!out->unnamed)
+		out->slot = pending_add(out->tmp);
 	return out;
 fail:
 	free(out);
@@ -262,6 +306,15 @@ int cc_output_commit(struct cc_output *out, struct cc_error *err)
 				  out->target, strerror(errno));
 		goto fail;
 	}
+	if (out->unnamed) {
+		if (link_unnamed(out) != 0) {
+			rc = cc_error_set(err, CC_SYSTEM,
+					  "cannot create '%s': %s",
+					  out->target, strerror(errno));
+			goto fail;
+		}
+		out->slot = pending_add(out->tmp);
+	}
 	if (rename(out->tmp, out->target) != 0) {
 		rc = cc_error_set(err, CC_SYSTEM, "cannot create '%s': %s",
 				  out->target, strerror(errno));
@@ -278,7 +331,8 @@ void cc_output_abort(struct cc_output *out)
 {
 	if (!out)
 		return;
-	if (!out->to_stdout && !out->to_special && out->tmp[0])
+	if (!out->to_stdout && !out->to_special && !out->unnamed &&
+	    out->tmp[0])
 		unlink(out->tmp);
 	release(out);
 }

@@ -41,6 +41,7 @@ SERVICE_PIDS=""
 # Each service runs in a process group of its own (setsid), so that what it
 # starts goes with it. Stop politely, then for good; never wait forever.
 cleanup_all() {
+	pg_stop
 	for pid in $SERVICE_PIDS; do
 		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
 	done
@@ -394,4 +395,91 @@ softhsm_setup() {
 		sed 's/^/    softhsm: /' "$T/softhsm.log" | head -20
 		return 1
 	fi
+}
+
+# A throw-away PostgreSQL cluster, once for a test file, stopped at exit.
+PG_DIR=""
+PG_STATE=""
+PG_BIN=""
+PG_RUNAS=""
+pg_stop() {
+	[ -n "$PG_DIR" ] || return 0
+	(cd / && $PG_RUNAS "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate \
+		stop) >/dev/null 2>&1
+	rm -rf "$PG_DIR"
+	PG_DIR=""
+}
+
+# pg_start: the cluster (PG_URI_BASE for its databases), or the case
+# skipped (not installed) or failed (it would not start). initdb refuses to
+# run as root: as root it runs as postgres (else nobody) in a directory
+# under /tmp that user owns. A watchdog stops it if this shell is killed.
+pg_start() {
+	active || return 1
+	if [ -z "$PG_STATE" ]; then
+		PG_STATE=failed
+		PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+		if [ -z "$PG_BIN" ] && command -v initdb >/dev/null 2>&1; then
+			PG_BIN=$(dirname "$(command -v initdb)")
+		fi
+		if [ ! -x "$PG_BIN/initdb" ] || ! command -v psql >/dev/null 2>&1; then
+			PG_STATE=missing
+		else
+			pg_init
+		fi
+	fi
+	case $PG_STATE in
+	ok) return 0 ;;
+	missing)
+		skip_case "PostgreSQL (initdb, pg_ctl, psql) is not installed"
+		return 1
+		;;
+	*)
+		fail "the PostgreSQL cluster did not start"
+		return 1
+		;;
+	esac
+}
+
+pg_init() {
+	PG_DIR=$(mktemp -d /tmp/cc-pg.XXXXXX) || return 1
+	if [ "$(id -u)" -eq 0 ]; then
+		user=postgres
+		id "$user" >/dev/null 2>&1 || user=nobody
+		chown "$user" "$PG_DIR" || return 1
+		PG_RUNAS="runuser -u $user --"
+	fi
+	PG_PORT=$(free_port)
+	if ! (cd "$PG_DIR" && $PG_RUNAS "$PG_BIN/initdb" -D "$PG_DIR/data" \
+		-A trust -U cc -E UTF8 --locale=C --no-sync) >"$T/initdb.log" 2>&1; then
+		sed 's/^/    initdb: /' "$T/initdb.log" | tail -10
+		return 1
+	fi
+	(
+		while kill -0 $$ 2>/dev/null; do sleep 1; done
+		cd / && $PG_RUNAS "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop
+		rm -rf "$PG_DIR"
+	) </dev/null >/dev/null 2>&1 &
+	if ! (cd "$PG_DIR" && $PG_RUNAS "$PG_BIN/pg_ctl" -D "$PG_DIR/data" \
+		-l "$PG_DIR/server.log" -w -t 60 \
+		-o "-k $PG_DIR -p $PG_PORT -c listen_addresses=''" start) \
+		>"$T/pg_ctl.log" 2>&1; then
+		sed 's/^/    server: /' "$PG_DIR/server.log" | tail -10
+		return 1
+	fi
+	PG_URI_BASE="postgresql://cc@/%s?host=$PG_DIR&port=$PG_PORT"
+	PG_STATE=ok
+}
+
+# pg_db NAME: a new database; its URI in $URI.
+pg_db() {
+	# shellcheck disable=SC2059
+	URI=$(printf "$PG_URI_BASE" "$1")
+	# shellcheck disable=SC2059
+	psql -X -q -d "$(printf "$PG_URI_BASE" postgres)" \
+		-c "CREATE DATABASE $1" >/dev/null 2>"$T/err" || {
+		fail "cannot create database $1"
+		show_err
+		return 1
+	}
 }

@@ -96,12 +96,16 @@ set -- "$SAMPLES/birth-cert-noise.png"
 for i in 1 2 3 4 5 6 7 8 9; do set -- "$@" "$SAMPLES/birth-cert-noise.png"; done
 cc-scan -o "$OUT" "$@" 2>/dev/null &
 pid=$!
+# writing: the output's temporary file is open (a hidden name beside the
+# target, or a file without a name in that directory: O_TMPFILE).
+writing() {
+	ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "-> $T/"
+}
 for i in $(seq 50); do
-	[ -n "$(find "$T" -maxdepth 1 -name '.out.tiff.*')" ] && break
+	writing && break
 	sleep 0.05
 done
-[ -n "$(find "$T" -maxdepth 1 -name '.out.tiff.*')" ] ||
-	fail "no temporary file seen while running"
+writing || fail "no temporary file seen while running"
 kill -TERM "$pid"
 wait "$pid"
 status=$?

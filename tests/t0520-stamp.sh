@@ -177,6 +177,71 @@ fi
 expect_success "$CC_BUILD/tests/register-driver" "$T/reg.db" audit
 assert_no_temp "$T"
 
+test_case '16 stampers at once on a PostgreSQL register'
+pg_start && pg_db stamp16
+if active; then
+	expect_success cc-sign -k "$PKI/certifier.p12" --pin-file "$T/certifier.pass" --statement \
+		--register "$URI" --batch <"$T/batch.txt"
+	pids=""
+	for i in $(seq 1 16); do
+		"$CC_BUILD/bin/cc-stamp" -q -k "$PKI/seal.p12" --pin-file "$T/seal.pass" \
+			--register "$URI" --no-ltv "$T/p$i.pdf" -o "$T/g$i.pdf" >"$T/gcode$i" 2>"$T/gerr$i" &
+		pids="$pids $!"
+	done
+	bad=0
+	for p in $pids; do wait "$p" || bad=$((bad + 1)); done
+	[ "$bad" -eq 0 ] || fail "$bad stampers failed: $(cat "$T"/gerr* | head -5)"
+	assert_eq "$(cat "$T"/gcode* | sort -u | wc -l)" 16 "16 different codes"
+	assert_eq "$(psql -X -A -t -d "$URI" -c "SELECT count(*), min(number), max(number) FROM copies WHERE status = 'issued'" 2>&1)" \
+		"16|1|16" "numbers 1 to 16 issued"
+	for i in $(seq 1 16); do
+		h=$(sha256sum "$T/g$i.pdf" | cut -c1-64)
+		[ "$(psql -X -A -t -d "$URI" -c "SELECT count(*) FROM copies WHERE pdf_sha256 = '$h'")" = 1 ] ||
+			fail "g$i.pdf is not the copy the register knows"
+	done
+	pdfsig_field "$T/g7.pdf" OfficeSeal
+fi
+expect_success "$CC_BUILD/tests/register-driver" "$URI" audit
+
+test_case 'stampers killed with SIGKILL: every number issued with its file, or void'
+if active; then
+	for i in $(seq 1 12); do printf '%s\t%s\n' "$T/card.pdf" "$T/k$i.pdf"; done >"$T/kbatch.txt"
+	"$CC_BUILD/bin/cc-sign" -q -k "$PKI/certifier.p12" --pin-file "$T/certifier.pass" --statement \
+		--register "$T/kill.db" --batch <"$T/kbatch.txt" 2>"$T/err" || fail "cc-sign: $(cat "$T/err")"
+	pids=""
+	for i in $(seq 1 12); do
+		"$CC_BUILD/bin/cc-stamp" -q -k "$PKI/seal.p12" --pin-file "$T/seal.pass" \
+			--register "$T/kill.db" --no-ltv "$T/k$i.pdf" -o "$T/ks$i.pdf" >/dev/null 2>&1 &
+		pids="$pids $!"
+	done
+	n=0
+	for p in $pids; do
+		n=$((n + 1))
+		[ $((n % 3)) -eq 0 ] || continue
+		sleep "0.0$((RANDOM % 10))"
+		kill -9 "$p" 2>/dev/null
+	done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	# What a stamper left: a file only with its issued row; a reservation
+	# without a file is then voided by hand.
+	for i in $(seq 1 12); do
+		st=$(sqlite3 -batch "$T/kill.db" "SELECT status FROM copies WHERE number = $i")
+		if [ -e "$T/ks$i.pdf" ]; then
+			h=$(sha256sum "$T/ks$i.pdf" | cut -c1-64)
+			assert_eq "$(sqlite3 -batch "$T/kill.db" "SELECT status FROM copies WHERE pdf_sha256 = '$h'")" \
+				issued "ks$i.pdf recorded"
+		elif [ "$st" = reserved ]; then
+			"$CC_BUILD/bin/cc-stamp" --register "$T/kill.db" --void "$i" --reason killed 2>>"$T/err" ||
+				fail "cannot void $i: $(cat "$T/err")"
+		fi
+	done
+	assert_eq "$(sqlite3 -batch "$T/kill.db" "SELECT count(*) FROM copies WHERE status NOT IN ('issued', 'void')")" 0 \
+		"every number issued or void"
+	assert_eq "$(sqlite3 -batch "$T/kill.db" "SELECT count(*), max(number) FROM copies")" "12|12" "gap-free"
+	ls "$T"/.ks* 2>/dev/null | grep -q . && fail "temporary files left: $(ls "$T"/.ks*)"
+fi
+expect_success "$CC_BUILD/tests/register-driver" "$T/kill.db" audit
+
 test_case 'an edited register row breaks the audit chain'
 if active; then
 	sql "UPDATE copies SET fee = 1 WHERE number = 5" >/dev/null
