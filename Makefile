@@ -99,7 +99,7 @@ demo: deps
 	scripts/demo $(B)/bin
 
 bench: deps
-	$(MAKE) $(BINS)
+	$(MAKE) $(BINS) $(B)/tests/register-driver
 	tests/bench/run $(B)/bin
 
 models:
