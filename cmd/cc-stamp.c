@@ -79,7 +79,9 @@ static struct poptOption reg_options[] = {
 	 "the configured register.uri, else the user's own)",
 	 "URI"},
 	{"scan", '\0', POPT_ARG_STRING, &scan_file, 0,
-	 "the scan of the original, whose SHA-256 the register keeps", "FILE"},
+	 "the scan of the original, or cc-scan's JSON manifest of it, whose "
+	 "SHA-256 the register keeps",
+	 "FILE"},
 	{"void", '\0', POPT_ARG_STRING, &void_arg, 0,
 	 "mark a reserved certification number void (with --reason)", "N"},
 	{"book", '\0', POPT_ARG_STRING, &book_arg, 0,
@@ -163,17 +165,56 @@ static int admin(struct cc_config *cfg, struct cc_register *reg)
 	return CC_OK;
 }
 
-static int file_sha256(const char *path, char hex[CC_SHA256_HEX],
+/* The scan's SHA-256: of the file's bytes, or, for cc-scan's JSON manifest,
+ * of its pages' pixel hashes (lowercase hex, one a line, in page order), so
+ * that the manifest alone proves which pixels were certified. */
+static int scan_sha256(const char *path, char hex[CC_SHA256_HEX],
 		       struct cc_error *err)
 {
-	struct cc_buf b = {0};
+	struct cc_buf b = {0}, lines = {0};
 	unsigned char md[CC_SHA256_LEN];
+	json_t *j = NULL, *pages;
 	int rc = cc_buf_read_file(&b, path, (size_t)4 << 30, err);
 
-	if (!rc) {
+	if (rc)
+		goto out;
+	if (b.len && b.data[0] == '{')
+		j = json_loadb((const char *)b.data, b.len, 0, NULL);
+	pages = json_object_get(j, "pages");
+	if (j && json_is_array(pages) &&
+	    json_is_string(json_object_get(j, "tool")) &&
+	    !strcmp(json_string_value(json_object_get(j, "tool")), "cc-scan")) {
+		size_t i;
+		json_t *pg;
+
+		json_array_foreach(pages, i, pg)
+		{
+			const char *h = json_string_value(
+				json_object_get(pg, "sha256"));
+
+			if (!h || strlen(h) != 64 ||
+			    strspn(h, "0123456789abcdef") != 64) {
+				rc = cc_error_set(err, CC_INPUT,
+						  "'%s': page %zu has no "
+						  "SHA-256",
+						  path, i + 1);
+				goto out;
+			}
+			cc_buf_printf(&lines, "%s\n", h);
+		}
+		if (!i) {
+			rc = cc_error_set(err, CC_INPUT, "'%s' has no pages",
+					  path);
+			goto out;
+		}
+		cc_sha256(lines.data, lines.len, md);
+	} else {
 		cc_sha256(b.data, b.len, md);
-		cc_hex(md, sizeof(md), hex);
 	}
+	cc_hex(md, sizeof(md), hex);
+out:
+	json_decref(j);
+	cc_buf_free(&lines);
 	cc_buf_free(&b);
 	return rc;
 }
@@ -290,7 +331,7 @@ int main(int argc, const char **argv)
 		goto out;
 	}
 	scan_hex[0] = '\0';
-	if (scan_file && (rc = file_sha256(scan_file, scan_hex, &err))) {
+	if (scan_file && (rc = scan_sha256(scan_file, scan_hex, &err))) {
 		rc = cc_cli_fail(&err);
 		goto out;
 	}

@@ -173,6 +173,8 @@ if active; then
 		"numbers 3 to 18 issued"
 	assert_eq "$(sql "SELECT max(number) - min(number) + 1, count(*) FROM copies")" "18|18" "gap-free"
 	for i in 1 9 16; do pdfsig_field "$T/q$i.pdf" OfficeSeal; done
+	# Without a /DSS after it, the seal covers the whole file.
+	grep -q 'Total document signed' "$T/pdfsig.one" || fail "q16.pdf: the seal is not total: $(cat "$T/pdfsig")"
 fi
 expect_success "$CC_BUILD/tests/register-driver" "$T/reg.db" audit
 assert_no_temp "$T"
@@ -247,6 +249,19 @@ if active; then
 	sql "UPDATE copies SET fee = 1 WHERE number = 5" >/dev/null
 fi
 expect_failure 1 "$CC_BUILD/tests/register-driver" "$T/reg.db" audit
+
+test_case 'the scan recorded from the manifest of cc-scan'
+if active; then
+	cc-scan -q --mode color -o "$T/scan.tiff" --json "$T/scan.json" "$TESTDATA/samples/idcard-front.png" 2>"$T/err" ||
+		fail "cc-scan: $(cat "$T/err")"
+fi
+sign s9 "$T/card.pdf"
+expect_success cc-stamp -k "$PKI/seal.p12" $STAMP --no-ltv --scan "$T/scan.json" "$T/s9.pdf" -o "$T/c9.pdf"
+if active; then
+	want=$(jq -r '.pages[].sha256' "$T/scan.json" | sha256sum | cut -c1-64)
+	assert_eq "$(sql "SELECT scan_sha256 FROM copies WHERE pdf_sha256 = '$(sha256sum "$T/c9.pdf" | cut -c1-64)'")" \
+		"$want" "the scan's hash from the manifest"
+fi
 
 test_case 'usage errors'
 expect_failure 2 cc-stamp "$T/s1.pdf" -o "$T/u.pdf"
