@@ -23,42 +23,19 @@
 	"[-o file] [--json file] [options] [file | --batch]"
 #define MAX_PDF ((size_t)1 << 30)
 
-static char *key, *module, *pin_file, *tsa, *digest, *field, *reason, *reg_uri,
-	*location, *contact, *sig_name, *rect_arg, *output, *number, *book,
-	*certifier, *title, *watermark, *date_arg, *font;
-static const char **chain, **crl_files, **ocsp_files;
-static int certify_level, approval, pss, invisible, page, batch, statement,
-	tsa_timeout, ltv, archive, offline, jobs;
-
-static struct poptOption key_options[] = {
-	{"key", 'k', POPT_ARG_STRING, &key, 0,
-	 "the certifier's key: a PKCS#12 file or a pkcs11: URI", "KEY"},
-	{"module", '\0', POPT_ARG_STRING, &module, 0,
-	 "the PKCS#11 module of the token", "PATH"},
-	{"pin-file", '\0', POPT_ARG_STRING, &pin_file, 0,
-	 "read the PIN from FILE (mode 0600); default: ask on the terminal",
-	 "FILE"},
-	{"chain", '\0', POPT_ARG_ARGV, &chain, 0,
-	 "more certificates of the chain (PEM or DER; repeatable)", "FILE"},
-	POPT_TABLEEND};
+static char *digest, *field, *reason, *reg_uri, *location, *contact, *sig_name,
+	*rect_arg, *output, *number, *book, *certifier, *title, *watermark,
+	*date_arg, *font;
+static int certify_level, approval, pss, invisible, page, batch, statement, ltv,
+	archive, jobs;
 
 static struct poptOption sig_options[] = {
-	{"tsa", '\0', POPT_ARG_STRING, &tsa, 0,
-	 "time-stamp the signature at this RFC 3161 TSA (PAdES B-T)", "URL"},
-	{"tsa-timeout", '\0', POPT_ARG_INT, &tsa_timeout, 0,
-	 "seconds to wait for the TSA, OCSP and CRLs (default 20)", "SECONDS"},
 	{"ltv", '\0', POPT_ARG_NONE, &ltv, 0,
 	 "add the chains, OCSP responses and CRLs in a /DSS (PAdES B-LT)",
 	 NULL},
 	{"archive", '\0', POPT_ARG_NONE, &archive, 0,
 	 "then a document time-stamp (PAdES B-LTA; needs --ltv and --tsa)",
 	 NULL},
-	{"crl", '\0', POPT_ARG_ARGV, &crl_files, 0,
-	 "a CRL for --ltv, instead of fetching it (repeatable)", "FILE"},
-	{"ocsp-response", '\0', POPT_ARG_ARGV, &ocsp_files, 0,
-	 "an OCSP response for --ltv, instead of asking (repeatable)", "FILE"},
-	{"offline", '\0', POPT_ARG_NONE, &offline, 0,
-	 "with --ltv, fetch nothing: use the given CRLs and responses", NULL},
 	{"digest", '\0', POPT_ARG_STRING, &digest, 0,
 	 "sha256 (default), sha384 or sha512", "ALG"},
 	{"pss", '\0', POPT_ARG_NONE, &pss, 0,
@@ -122,9 +99,12 @@ static struct poptOption run_options[] = {
 	POPT_TABLEEND};
 
 static struct poptOption options[] = {
-	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, key_options, 0, "The key:", NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, cc_cli_key_options, 0,
+	 "The key:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, sig_options, 0,
 	 "The signature:", NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, cc_cli_tsa_options, 0,
+	 "Time-stamps and validation data:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, page_options, 0,
 	 "The certification page:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, run_options, 0,
@@ -463,7 +443,7 @@ int main(int argc, const char **argv)
 	while (args && args[nargs])
 		nargs++;
 	rc = CC_USAGE;
-	if (!key) {
+	if (!cc_cli_sign.key) {
 		cc_msg("no key: give --key FILE.p12 or --key 'pkcs11:...'");
 		goto out;
 	}
@@ -496,7 +476,8 @@ int main(int argc, const char **argv)
 		cc_msg("--certify-level is 1, 2 or 3, and not with --approval");
 		goto out;
 	}
-	if (!ltv && (archive || crl_files || ocsp_files || offline)) {
+	if (!ltv && (archive || cc_cli_sign.crl_files ||
+		     cc_cli_sign.ocsp_files || cc_cli_sign.offline)) {
 		cc_msg("--archive, --crl, --ocsp-response and --offline go "
 		       "with --ltv");
 		goto out;
@@ -505,10 +486,8 @@ int main(int argc, const char **argv)
 		cc_msg("--jobs: 1 to 64, with --batch");
 		goto out;
 	}
-	if (tsa_timeout < 0 || tsa_timeout > 600) {
-		cc_msg("--tsa-timeout: 1 to 600 seconds");
+	if (cc_cli_sign_check())
 		goto out;
-	}
 	if (page < 0 || (rect_arg && invisible) || (page && invisible)) {
 		cc_msg("--page and --rect place a visible signature; not with "
 		       "--invisible");
@@ -549,18 +528,11 @@ int main(int argc, const char **argv)
 	job.po.reason = reason;
 	job.po.location = location;
 	job.po.contact = contact;
-	job.po.tsa_url = tsa ? tsa
-			 : *cc_config_get(cfg, "tsa", "url")
-				 ? cc_config_get(cfg, "tsa", "url")
-				 : NULL;
-	job.po.tsa_timeout_ms = (tsa_timeout ? tsa_timeout : 20) * 1000L;
 	job.po.visible = rect_arg != NULL;
 	job.po.cms_size = &job.cms_size;
 	job.po.ltv = ltv;
 	job.po.archive = archive;
-	job.po.crl_files = crl_files;
-	job.po.ocsp_files = ocsp_files;
-	job.po.offline = offline;
+	cc_cli_sign_setup(cfg, &so, &job.po);
 	if (archive && !job.po.tsa_url) {
 		cc_msg("--archive needs a TSA: --tsa URL");
 		rc = CC_USAGE;
@@ -568,11 +540,6 @@ int main(int argc, const char **argv)
 	}
 	job.po.page = page;
 
-	memset(&so, 0, sizeof(so));
-	so.key = key;
-	so.module = module;
-	so.pin_file = pin_file;
-	so.chain = chain;
 	job.signer = cc_signer_open(&so, &err);
 	if (!job.signer) {
 		rc = cc_cli_fail(&err);
@@ -621,7 +588,7 @@ int main(int argc, const char **argv)
 
 			jobs = n > 0 && n < 64 ? (int)n : 1;
 		}
-		if (!strncmp(key, "pkcs11:", 7))
+		if (!strncmp(cc_cli_sign.key, "pkcs11:", 7))
 			jobs = 1;
 		rc = run_batch(&job, results, jobs);
 	} else {

@@ -30,40 +30,15 @@
 #define MAX_PDF ((size_t)1 << 30)
 #define STALE_S (24L * 3600) /* a reservation older than this is void */
 
-static char *key, *module, *pin_file, *tsa, *reg_uri, *verify_url, *qr_file,
-	*output, *scan_file, *void_arg, *revoke_code, *reason, *book_arg, *font,
-	*date_arg;
-static const char **chain, **crl_files, **ocsp_files;
-static int no_ltv, archive, offline, tsa_timeout;
-
-static struct poptOption key_options[] = {
-	{"key", 'k', POPT_ARG_STRING, &key, 0,
-	 "the office's seal key: a PKCS#12 file or a pkcs11: URI", "KEY"},
-	{"module", '\0', POPT_ARG_STRING, &module, 0,
-	 "the PKCS#11 module of the token", "PATH"},
-	{"pin-file", '\0', POPT_ARG_STRING, &pin_file, 0,
-	 "read the PIN from FILE (mode 0600); default: ask on the terminal",
-	 "FILE"},
-	{"chain", '\0', POPT_ARG_ARGV, &chain, 0,
-	 "more certificates of the chain (repeatable)", "FILE"},
-	POPT_TABLEEND};
+static char *reg_uri, *verify_url, *qr_file, *output, *scan_file, *void_arg,
+	*revoke_code, *reason, *book_arg, *font, *date_arg;
+static int no_ltv, archive;
 
 static struct poptOption seal_options[] = {
-	{"tsa", '\0', POPT_ARG_STRING, &tsa, 0,
-	 "time-stamp the seal here (default: the configured tsa.url)", "URL"},
-	{"tsa-timeout", '\0', POPT_ARG_INT, &tsa_timeout, 0,
-	 "seconds to wait for the TSA, OCSP and CRLs (default 20)", "SECONDS"},
 	{"no-ltv", '\0', POPT_ARG_NONE, &no_ltv, 0,
 	 "no /DSS with the validation data (B-T instead of B-LT)", NULL},
 	{"archive", '\0', POPT_ARG_NONE, &archive, 0,
 	 "add a document time-stamp (B-LTA)", NULL},
-	{"crl", '\0', POPT_ARG_ARGV, &crl_files, 0,
-	 "a CRL to use for the validation data (repeatable)", "FILE"},
-	{"ocsp-response", '\0', POPT_ARG_ARGV, &ocsp_files, 0,
-	 "an OCSP response to use for the validation data (repeatable)",
-	 "FILE"},
-	{"offline", '\0', POPT_ARG_NONE, &offline, 0,
-	 "fetch no validation data: use the given CRLs and responses", NULL},
 	{"verify-url", '\0', POPT_ARG_STRING, &verify_url, 0,
 	 "the verification base URL (default: the configured verify.base_url)",
 	 "BASE"},
@@ -100,10 +75,12 @@ static struct poptOption out_options[] = {
 	POPT_TABLEEND};
 
 static struct poptOption options[] = {
-	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, key_options, 0,
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, cc_cli_key_options, 0,
 	 "The seal key:", NULL},
-	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, seal_options, 0,
-	 "The seal:", NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, seal_options, 0, "The seal:",
+	 NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, cc_cli_tsa_options, 0,
+	 "Time-stamps and validation data:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, reg_options, 0,
 	 "The register:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, out_options, 0, "Output:", NULL},
@@ -272,7 +249,7 @@ int main(int argc, const char **argv)
 		cc_msg("--void or --revoke, one at a time");
 		goto out;
 	}
-	if ((void_arg || revoke_code) && (nargs || key || output)) {
+	if ((void_arg || revoke_code) && (nargs || cc_cli_sign.key || output)) {
 		cc_msg("--void and --revoke change the register only: no key, "
 		       "input or output");
 		goto out;
@@ -281,7 +258,7 @@ int main(int argc, const char **argv)
 		cc_msg("--reason and --book go with --void or --revoke");
 		goto out;
 	}
-	if (!void_arg && !revoke_code && !key) {
+	if (!void_arg && !revoke_code && !cc_cli_sign.key) {
 		cc_msg("no key: give --key FILE.p12 or --key 'pkcs11:...'");
 		goto out;
 	}
@@ -291,10 +268,8 @@ int main(int argc, const char **argv)
 	}
 	if (nargs == 1)
 		input = args[0];
-	if (tsa_timeout < 0 || tsa_timeout > 600) {
-		cc_msg("--tsa-timeout: 1 to 600 seconds");
+	if (cc_cli_sign_check())
 		goto out;
-	}
 	if (!void_arg && !revoke_code) {
 		const char *others[] = {"--json", cc_cli.json, "--qr", qr_file,
 					NULL};
@@ -335,11 +310,8 @@ int main(int argc, const char **argv)
 		rc = cc_cli_fail(&err);
 		goto out;
 	}
-	memset(&so, 0, sizeof(so));
-	so.key = key;
-	so.module = module;
-	so.pin_file = pin_file;
-	so.chain = chain;
+	memset(&po, 0, sizeof(po));
+	cc_cli_sign_setup(cfg, &so, &po);
 	signer = cc_signer_open(&so, &err);
 	if (!signer) {
 		rc = cc_cli_fail(&err);
@@ -384,22 +356,13 @@ int main(int argc, const char **argv)
 		font};
 	snprintf(sig_extra, sizeof(sig_extra), "%s (%s)", CC_STAMP_CODE_KEY,
 		 code);
-	memset(&po, 0, sizeof(po));
 	po.field = CC_SEAL_FIELD;
 	po.reason = "Đóng dấu điện tử của cơ quan chứng thực";
 	po.location = cc_config_get(cfg, "office", "name");
 	po.contact = url;
 	po.sig_extra = sig_extra;
-	po.tsa_url = tsa ? tsa
-		     : *cc_config_get(cfg, "tsa", "url")
-			     ? cc_config_get(cfg, "tsa", "url")
-			     : NULL;
-	po.tsa_timeout_ms = (tsa_timeout ? tsa_timeout : 20) * 1000L;
 	po.ltv = po.tsa_url && !no_ltv;
 	po.archive = archive;
-	po.crl_files = crl_files;
-	po.ocsp_files = ocsp_files;
-	po.offline = offline;
 	po.prepare = cc_stamp_prepare;
 	po.prepare_ctx = &look;
 	if (archive && !po.ltv) {

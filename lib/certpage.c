@@ -245,11 +245,10 @@ int cc_certpage_prepare(void *ctx, struct cc_pdf *pdf,
 {
 	struct cc_certpage *c = ctx;
 	struct cc_font *f = NULL;
-	struct cc_pdf_object *page, *content, *ap = NULL, fo[CC_FONT_NOBJ];
+	struct cc_pdf_object *page, *content, *ap = NULL;
 	struct cc_rect sig, seal;
 	int nums[CC_FONT_NOBJ], parent, seal_field, rc;
 
-	memset(fo, 0, sizeof(fo));
 	/* c is shared by a batch's threads: this document's facts are kept
 	 * here. */
 	struct cc_statement st = c->st;
@@ -349,23 +348,10 @@ int cc_certpage_prepare(void *ctx, struct cc_pdf *pdf,
 		}
 	}
 	/* Last: the font holds every glyph drawn above. */
-	if ((rc = cc_font_objects(f, nums, fo, err)))
+	if ((rc = cc_font_add_objects(f, nums, objs, nobjs, err)))
 		goto out;
-	for (int i = 0; i < CC_FONT_NOBJ; i++) {
-		struct cc_pdf_object *o = cc_pdf_objects_add(objs, nobjs, 0);
-
-		if (!o) {
-			rc = cc_error_set(err, CC_SYSTEM, "out of memory");
-			goto out;
-		}
-		*o = fo[i];
-		o->num = nums[i];
-		memset(&fo[i], 0, sizeof(fo[i]));
-	}
 	rc = 0;
 out:
-	for (int i = 0; i < CC_FONT_NOBJ; i++)
-		cc_pdf_object_free(&fo[i]);
 	cc_font_close(f);
 	return rc;
 }

@@ -8,7 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "output.h"
+#include "pades.h"
+#include "signer.h"
 
 #ifndef CC_VERSION
 #define CC_VERSION "unknown"
@@ -26,6 +29,68 @@ struct poptOption cc_cli_common_options[] = {
 	{"version", 'V', POPT_ARG_NONE, NULL, 'V', "print the version and exit",
 	 NULL},
 	POPT_TABLEEND};
+
+struct cc_cli_sign cc_cli_sign;
+
+struct poptOption cc_cli_key_options[] = {
+	{"key", 'k', POPT_ARG_STRING, &cc_cli_sign.key, 0,
+	 "the signing key: a PKCS#12 file or a pkcs11: URI", "KEY"},
+	{"module", '\0', POPT_ARG_STRING, &cc_cli_sign.module, 0,
+	 "the PKCS#11 module of the token", "PATH"},
+	{"pin-file", '\0', POPT_ARG_STRING, &cc_cli_sign.pin_file, 0,
+	 "read the PIN from FILE (mode 0600); default: ask on the terminal",
+	 "FILE"},
+	{"chain", '\0', POPT_ARG_ARGV, &cc_cli_sign.chain, 0,
+	 "more certificates of the chain (PEM or DER; repeatable)", "FILE"},
+	POPT_TABLEEND};
+
+struct poptOption cc_cli_tsa_options[] = {
+	{"tsa", '\0', POPT_ARG_STRING, &cc_cli_sign.tsa, 0,
+	 "time-stamp the signature at this RFC 3161 TSA (default: the "
+	 "configured tsa.url)",
+	 "URL"},
+	{"tsa-timeout", '\0', POPT_ARG_INT, &cc_cli_sign.tsa_timeout, 0,
+	 "seconds to wait for the TSA, OCSP and CRLs (default 20)", "SECONDS"},
+	{"crl", '\0', POPT_ARG_ARGV, &cc_cli_sign.crl_files, 0,
+	 "a CRL for the validation data, instead of fetching it (repeatable)",
+	 "FILE"},
+	{"ocsp-response", '\0', POPT_ARG_ARGV, &cc_cli_sign.ocsp_files, 0,
+	 "an OCSP response for the validation data, instead of asking "
+	 "(repeatable)",
+	 "FILE"},
+	{"offline", '\0', POPT_ARG_NONE, &cc_cli_sign.offline, 0,
+	 "fetch no validation data: use the given CRLs and responses", NULL},
+	POPT_TABLEEND};
+
+int cc_cli_sign_check(void)
+{
+	if (cc_cli_sign.tsa_timeout < 0 || cc_cli_sign.tsa_timeout > 600) {
+		cc_msg("--tsa-timeout: 1 to 600 seconds");
+		return CC_USAGE;
+	}
+	return 0;
+}
+
+void cc_cli_sign_setup(const struct cc_config *cfg, struct cc_signer_opts *so,
+		       struct cc_pades_opts *po)
+{
+	const char *conf_tsa = cc_config_get(cfg, "tsa", "url");
+
+	memset(so, 0, sizeof(*so));
+	so->key = cc_cli_sign.key;
+	so->module = cc_cli_sign.module;
+	so->pin_file = cc_cli_sign.pin_file;
+	so->chain = cc_cli_sign.chain;
+	po->tsa_url = cc_cli_sign.tsa	      ? cc_cli_sign.tsa
+		      : conf_tsa && *conf_tsa ? conf_tsa
+					      : NULL;
+	po->tsa_timeout_ms =
+		(cc_cli_sign.tsa_timeout ? cc_cli_sign.tsa_timeout : 20) *
+		1000L;
+	po->crl_files = cc_cli_sign.crl_files;
+	po->ocsp_files = cc_cli_sign.ocsp_files;
+	po->offline = cc_cli_sign.offline;
+}
 
 void cc_cli_init(const char *prog)
 {

@@ -49,6 +49,28 @@ int cc_cli_check_output(const char *output, const char *what,
 			const char *const *others, const char *const *inputs,
 			int ninputs);
 void cc_cli_version(void);
+
+/* The signing tools' shared options (cc-sign, cc-stamp): the key, and the
+ * time-stamp authority and validation data. */
+struct cc_cli_sign {
+	char *key, *module, *pin_file, *tsa;
+	const char **chain, **crl_files, **ocsp_files;
+	int offline, tsa_timeout;
+};
+extern struct cc_cli_sign cc_cli_sign;
+/* --key --module --pin-file --chain */
+extern struct poptOption cc_cli_key_options[];
+/* --tsa --tsa-timeout --crl --ocsp-response --offline */
+extern struct poptOption cc_cli_tsa_options[];
+struct cc_config;
+struct cc_signer_opts;
+struct cc_pades_opts;
+/* Check the shared options (reported; CC_USAGE or 0), then fill the
+ * signer's options and the signature's TSA and validation-data fields
+ * (the TSA: --tsa, else the configured tsa.url, else none). */
+int cc_cli_sign_check(void);
+void cc_cli_sign_setup(const struct cc_config *cfg, struct cc_signer_opts *so,
+		       struct cc_pades_opts *po);
 /* Close stdout and check it; returns status, or CC_SYSTEM if it failed. */
 int cc_cli_finish(int status);
 

@@ -1062,3 +1062,27 @@ out:
 	cc_buf_free(&tou);
 	return rc;
 }
+
+int cc_font_add_objects(struct cc_font *f, const int num[CC_FONT_NOBJ],
+			struct cc_pdf_object **objs, size_t *n,
+			struct cc_error *err)
+{
+	struct cc_pdf_object fo[CC_FONT_NOBJ];
+	int rc;
+
+	memset(fo, 0, sizeof(fo));
+	rc = cc_font_objects(f, num, fo, err);
+	for (int i = 0; i < CC_FONT_NOBJ && !rc; i++) {
+		struct cc_pdf_object *o = cc_pdf_objects_add(objs, n, num[i]);
+
+		if (!o) {
+			rc = cc_error_set(err, CC_SYSTEM, "out of memory");
+			break;
+		}
+		*o = fo[i];
+		memset(&fo[i], 0, sizeof(fo[i]));
+	}
+	for (int i = 0; i < CC_FONT_NOBJ; i++)
+		cc_pdf_object_free(&fo[i]);
+	return rc;
+}

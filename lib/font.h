@@ -87,4 +87,9 @@ int cc_font_objects(struct cc_font *f, const int num[CC_FONT_NOBJ],
 		    struct cc_pdf_object obj[CC_FONT_NOBJ],
 		    struct cc_error *err);
 
+/* The same, appended to the list *objs of n objects (grown). */
+int cc_font_add_objects(struct cc_font *f, const int num[CC_FONT_NOBJ],
+			struct cc_pdf_object **objs, size_t *n,
+			struct cc_error *err);
+
 #endif

@@ -70,12 +70,11 @@ int cc_stamp_prepare(void *ctx, struct cc_pdf *pdf, struct cc_pdf_object **objs,
 	const struct cc_stamp_look *look = ctx;
 	struct cc_seal seal = {look->office, look->short_name, look->code,
 			       look->url, look->date};
-	struct cc_pdf_object fo[CC_FONT_NOBJ], *x;
+	struct cc_pdf_object *x;
 	struct cc_font *f = NULL;
 	double r[4], wd, ht;
 	int field, page, nums[CC_FONT_NOBJ], xobj, rc;
 
-	memset(fo, 0, sizeof(fo));
 	if ((rc = cc_pdf_find_sig_field(pdf, CC_SEAL_FIELD, &field, &page,
 					err)))
 		return rc == CC_NO ? CC_INPUT : rc;
@@ -112,24 +111,11 @@ int cc_stamp_prepare(void *ctx, struct cc_pdf *pdf, struct cc_pdf_object **objs,
 		      wd, ht, nums[CC_FONT_TYPE0]);
 	if ((rc = cc_seal_draw(&seal, f, wd, ht, &x->data, err)))
 		goto out;
-	if ((rc = cc_font_objects(f, nums, fo, err)))
+	if ((rc = cc_font_add_objects(f, nums, objs, nobjs, err)))
 		goto out;
-	for (int i = 0; i < CC_FONT_NOBJ; i++) {
-		struct cc_pdf_object *o = cc_pdf_objects_add(objs, nobjs, 0);
-
-		if (!o) {
-			rc = cc_error_set(err, CC_SYSTEM, "out of memory");
-			goto out;
-		}
-		*o = fo[i];
-		o->num = nums[i];
-		memset(&fo[i], 0, sizeof(fo[i]));
-	}
 	w->ap = xobj;
 	rc = 0;
 out:
-	for (int i = 0; i < CC_FONT_NOBJ; i++)
-		cc_pdf_object_free(&fo[i]);
 	cc_font_close(f);
 	return rc;
 }
