@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <strings.h>
 
@@ -279,15 +281,78 @@ const char *cc_scanner_description(const struct cc_scanner *sc)
 	return sc->desc;
 }
 
+/* Closing a device runs in a thread of its own, waited for a while only: a
+ * backend can hang in its cancel (SANE's test backend cancels its reader
+ * thread asynchronously and now and then leaves it deadlocked in malloc),
+ * and a kiosk must not hang with it. A close that does not finish is left
+ * to the process's exit. */
+#define CLOSE_WAIT_S 10
+
+struct closer {
+	SANE_Handle h;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int done;
+};
+
+static void *close_device(void *arg)
+{
+	struct closer *c = arg;
+
+	sane_cancel(c->h);
+	sane_close(c->h);
+	sane_exit();
+	pthread_mutex_lock(&c->lock);
+	c->done = 1;
+	pthread_cond_signal(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
 void cc_scanner_close(struct cc_scanner *sc)
 {
+	struct closer *c;
+	struct timespec until;
+	pthread_t t;
+	int done;
+
 	if (!sc)
 		return;
-	if (sc->h) {
-		sane_cancel(sc->h);
-		sane_close(sc->h);
+	c = sc->h ? calloc(1, sizeof(*c)) : NULL;
+	if (!c) {
+		if (sc->h) {
+			sane_cancel(sc->h);
+			sane_close(sc->h);
+		}
+		sane_exit();
+		free(sc);
+		return;
 	}
-	sane_exit();
+	c->h = sc->h;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	if (pthread_create(&t, NULL, close_device, c)) {
+		close_device(c);
+		done = 1;
+	} else {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += CLOSE_WAIT_S;
+		pthread_mutex_lock(&c->lock);
+		while (!c->done &&
+		       pthread_cond_timedwait(&c->cond, &c->lock, &until) == 0)
+			;
+		done = c->done;
+		pthread_mutex_unlock(&c->lock);
+		if (done)
+			pthread_join(t, NULL);
+		else
+			pthread_detach(t); /* c stays theirs */
+	}
+	if (done) {
+		pthread_mutex_destroy(&c->lock);
+		pthread_cond_destroy(&c->cond);
+		free(c);
+	}
 	free(sc);
 }
 
