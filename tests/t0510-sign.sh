@@ -142,7 +142,7 @@ assert_eq "$(jq -r '.signed[0].digest' "$T/card.json" 2>/dev/null)" \
 	"$(sha256sum <"$T/signed.bin" 2>/dev/null | cut -c1-64)" "the reported digest"
 grep -aq '/SubFilter */ETSI.CAdES.detached' "$T/card-signed.pdf" || fail "not ETSI.CAdES.detached"
 grep -aq '/TransformMethod */DocMDP' "$T/card-signed.pdf" || fail "no DocMDP"
-grep -aq "/Reason *<FEFF$(printf 'Chứng thực bản sao' | iconv -t UTF-16BE | od -An -tx1 | tr -d ' \n' | tr a-f A-F)>" \
+grep -aq "/Reason *<FEFF$(printf 'Chứng thực bản sao' | iconv -f UTF-8 -t UTF-16BE | od -An -tx1 | tr -d ' \n' | tr a-f A-F)>" \
 	"$T/card-signed.pdf" || fail "no /Reason in UTF-16"
 assert_no_temp "$T"
 
