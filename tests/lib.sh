@@ -255,6 +255,17 @@ sane_setup() {
 	resolution 300.0
 	test-picture "Solid black"
 	CONF
+	# SANE's test backend (not ours) now and then leaks its 64 KB read
+	# buffer when a scan ends or fails; LeakSanitizer cannot tell it from
+	# ours, as sane_exit has unloaded the backend by then ("<unknown
+	# module>"; preloading it breaks SANE's loader). So under the
+	# sanitizers leaks are not checked in SANE runs; address and
+	# undefined-behaviour errors still are, and cc-scan's file paths keep
+	# the leak check (t0100).
+	if [ -n "${CC_SANITIZED:-}" ]; then
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
+		export ASAN_OPTIONS
+	fi
 }
 
 finish() {

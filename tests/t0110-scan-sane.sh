@@ -70,20 +70,15 @@ assert_jq "$T/pnm.json" '.pages[0].skew.corrected and
 	((.pages[0].skew.found_deg - 3.2) | fabs) < 0.3'
 
 test_case 'a paper jam is a device failure: exit 4, no output'
-# See below: the test backend leaks its read buffer on a failed read.
-ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" expect_failure 4 cc-scan -d test:0 --source adf --accept-poor \
+expect_failure 4 cc-scan -d test:0 --source adf --accept-poor \
 	--sane-option read-return-value=SANE_STATUS_JAMMED -o "$T/jam.tiff"
 assert_stderr "^cc-scan: scanner 'test:0': .*[Jj]ammed"
 assert_no_file "$T/jam.tiff"
 assert_no_temp "$T"
 
 test_case 'the device going away mid-scan: exit 4, no output'
-# SANE's test backend itself leaks its 64 KiB read buffer when it fails a
-# read (valgrind shows the block allocated in libsane-test's reader thread,
-# and LeakSanitizer cannot name the module, unloaded by sane_exit, to
-# suppress it there); not ours to fix, so leak checking is off for these two
-# runs only.
-ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" expect_failure 4 cc-scan -d test:0 --accept-poor \
+# (SANE's test backend leaks its read buffer here: see sane_setup.)
+expect_failure 4 cc-scan -d test:0 --accept-poor \
 	--sane-option read-return-value=SANE_STATUS_IO_ERROR -o "$T/io.tiff"
 assert_stderr "^cc-scan: scanner 'test:0': "
 assert_no_file "$T/io.tiff"
