@@ -223,11 +223,8 @@ static int sign_one(struct job *job, const char *in, const char *out,
 		rc = err.code;
 		goto out;
 	}
-	if (write(cc_output_fd(o), dst.data, dst.len) != (ssize_t)dst.len) {
-		rc = cc_error_set(&err, CC_SYSTEM, "cannot write '%s': %s",
-				  cc_output_name(o), strerror(errno));
+	if ((rc = cc_output_write(o, dst.data, dst.len, &err)))
 		goto out;
-	}
 	rc = cc_output_commit(o, &err);
 	o = NULL;
 	if (rc)

@@ -77,8 +77,8 @@ static struct poptOption out_options[] = {
 static struct poptOption options[] = {
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, cc_cli_key_options, 0,
 	 "The seal key:", NULL},
-	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, seal_options, 0, "The seal:",
-	 NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, seal_options, 0,
+	 "The seal:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, cc_cli_tsa_options, 0,
 	 "Time-stamps and validation data:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, reg_options, 0,
@@ -393,11 +393,8 @@ int main(int argc, const char **argv)
 		rc = cc_cli_fail(&err);
 		goto out;
 	}
-	if (write(cc_output_fd(out), dst.data, dst.len) != (ssize_t)dst.len ||
-	    (cc_output_fd(out) > 2 && fsync(cc_output_fd(out)) &&
-	     errno != EINVAL)) {
-		rc = cc_error_set(&err, CC_SYSTEM, "cannot write '%s': %s",
-				  cc_output_name(out), strerror(errno));
+	if ((rc = cc_output_write(out, dst.data, dst.len, &err)) ||
+	    (rc = cc_output_sync(out, &err))) {
 		cc_cli_fail(&err);
 		goto out;
 	}

@@ -127,7 +127,6 @@ void cc_buf_free(struct cc_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-
 /* The character at s (len > 0 bytes left); *n gets its length. Malformed
  * UTF-8 gives U+FFFD for the longest bad prefix. */
 uint32_t cc_utf8_next(const unsigned char *s, size_t len, size_t *n)
@@ -207,8 +206,8 @@ void cc_buf_pdf_text(struct cc_buf *b, const char *str)
 
 		if (c >= 0x10000)
 			cc_buf_printf(b, "%04X%04X",
-				   0xd800 + ((c - 0x10000) >> 10),
-				   0xdc00 + ((c - 0x10000) & 0x3ff));
+				      0xd800 + ((c - 0x10000) >> 10),
+				      0xdc00 + ((c - 0x10000) & 0x3ff));
 		else
 			cc_buf_printf(b, "%04X", c);
 	}
@@ -223,13 +222,12 @@ int cc_buf_read_file(struct cc_buf *b, const char *path, size_t max,
 	int rc = CC_OK;
 
 	if (!fp)
-		return cc_error_set(err,
-				    errno == ENOENT || errno == EACCES ||
-						    errno == EISDIR
-					    ? CC_INPUT
-					    : CC_SYSTEM,
-				    "cannot open '%s': %s", path,
-				    strerror(errno));
+		return cc_error_set(
+			err,
+			errno == ENOENT || errno == EACCES || errno == EISDIR
+				? CC_INPUT
+				: CC_SYSTEM,
+			"cannot open '%s': %s", path, strerror(errno));
 	for (;;) {
 		size_t n;
 
@@ -257,4 +255,15 @@ int cc_buf_read_file(struct cc_buf *b, const char *path, size_t max,
 	if (!use_stdin)
 		fclose(fp);
 	return rc;
+}
+
+int cc_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }

@@ -32,6 +32,9 @@ void cc_buf_u16(struct cc_buf *b, unsigned v);
 void cc_buf_u16s(struct cc_buf *b, const int *v, size_t n);
 void cc_buf_free(struct cc_buf *b);
 
+/* The value of the hex digit c, or -1 when c is none. */
+int cc_hexval(int c);
+
 /* Append the whole file at path ("-" = stdin); more than max bytes is
  * CC_INPUT, as is a file that cannot be opened or read (CC_SYSTEM when
  * the cause is the system's). */

@@ -124,7 +124,8 @@ static int link_unnamed(struct cc_output *out)
 			     (unsigned)attempt * 2654435761u;
 
 		for (size_t i = len - 6; i < len; i++, r /= 36)
-			out->tmp[i] = "0123456789abcdefghijklmnopqrstuvwxyz"[r % 36];
+			out->tmp[i] =
+				"0123456789abcdefghijklmnopqrstuvwxyz"[r % 36];
 		if (linkat(AT_FDCWD, proc, AT_FDCWD, out->tmp,
 			   AT_SYMLINK_FOLLOW) == 0) {
 			out->unnamed = 0;
@@ -268,6 +269,35 @@ static void release(struct cc_output *out)
 	free(out);
 }
 
+int cc_output_write(struct cc_output *out, const void *data, size_t len,
+		    struct cc_error *err)
+{
+	const unsigned char *p = data;
+
+	while (len) {
+		ssize_t n = write(out->fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return cc_error_set(
+				err, CC_SYSTEM, "cannot write '%s': %s",
+				out->target,
+				n ? strerror(errno) : "nothing written");
+		p += n;
+		len -= (size_t)n;
+	}
+	return CC_OK;
+}
+
+int cc_output_sync(struct cc_output *out, struct cc_error *err)
+{
+	if ((out->fp && fflush(out->fp) != 0) || fsync(out->fd) != 0)
+		return cc_error_set(err, CC_SYSTEM, "cannot write '%s': %s",
+				    out->target, strerror(errno));
+	return CC_OK;
+}
+
 int cc_output_commit(struct cc_output *out, struct cc_error *err)
 {
 	mode_t mask;
@@ -309,8 +339,8 @@ int cc_output_commit(struct cc_output *out, struct cc_error *err)
 	if (out->unnamed) {
 		if (link_unnamed(out) != 0) {
 			rc = cc_error_set(err, CC_SYSTEM,
-					  "cannot create '%s': %s",
-					  out->target, strerror(errno));
+					  "cannot create '%s': %s", out->target,
+					  strerror(errno));
 			goto fail;
 		}
 		out->slot = pending_add(out->tmp);
@@ -331,8 +361,7 @@ void cc_output_abort(struct cc_output *out)
 {
 	if (!out)
 		return;
-	if (!out->to_stdout && !out->to_special && !out->unnamed &&
-	    out->tmp[0])
+	if (!out->to_stdout && !out->to_special && !out->unnamed && out->tmp[0])
 		unlink(out->tmp);
 	release(out);
 }

@@ -26,6 +26,12 @@ int cc_output_fd(const struct cc_output *out);
 FILE *cc_output_stream(struct cc_output *out, struct cc_error *err);
 /* The name to show in messages: the target path or "-" for stdout. */
 const char *cc_output_name(const struct cc_output *out);
+/* Write all of data (short writes and EINTR resumed). */
+int cc_output_write(struct cc_output *out, const void *data, size_t len,
+		    struct cc_error *err);
+/* Flush and fsync the data written so far, still without a name: for a
+ * caller that records the file elsewhere before committing it. */
+int cc_output_sync(struct cc_output *out, struct cc_error *err);
 /* Flush, fsync and rename (or copy to stdout); frees out in all cases. */
 int cc_output_commit(struct cc_output *out, struct cc_error *err);
 /* Remove the temporary file and free out; NULL is allowed. */

@@ -532,13 +532,13 @@ static int hash_ranges(const EVP_MD *md, const unsigned char *d,
 /* One attempt with a placeholder of the given size. CC_OK, an error, or
  * -1 with *need set when the CMS did not fit. */
 static int sign_once(const unsigned char *base, size_t baselen,
-		     const char *name, struct cc_signer *signer,
-		     const struct cc_pades_opts *o, const EVP_MD *md,
-		     int doc_ts, size_t placeholder, size_t *need,
-		     struct cc_buf *out, struct cc_pades_result *res,
-		     struct cc_error *err)
+		     struct cc_pdf *opened, const char *name,
+		     struct cc_signer *signer, const struct cc_pades_opts *o,
+		     const EVP_MD *md, int doc_ts, size_t placeholder,
+		     size_t *need, struct cc_buf *out,
+		     struct cc_pades_result *res, struct cc_error *err)
 {
-	struct plan pl = {.doc_ts = doc_ts};
+	struct plan pl = {.doc_ts = doc_ts, .pdf = opened};
 	struct cc_buf file = {0}, cms = {0};
 	struct cc_pades_opts oo = *o;
 	unsigned char digest[EVP_MAX_MD_SIZE];
@@ -557,7 +557,8 @@ static int sign_once(const unsigned char *base, size_t baselen,
 			    0};
 	int rc;
 
-	pl.pdf = cc_pdf_open(base, baselen, name, err);
+	if (!pl.pdf)
+		pl.pdf = cc_pdf_open(base, baselen, name, err);
 	if (!pl.pdf)
 		return err->code;
 	res->pages = cc_pdf_page_count(pl.pdf);
@@ -649,20 +650,21 @@ out:
 }
 
 /* sign_once, and once more with the room it asked for when the
- * time-stamp token was larger than reserved. */
-static int place(const unsigned char *in, size_t inlen, const char *name,
-		 struct cc_signer *signer, const struct cc_pades_opts *o,
-		 const EVP_MD *md, int doc_ts, size_t placeholder,
-		 struct cc_buf *out, struct cc_pades_result *res,
-		 struct cc_error *err)
+ * time-stamp token was larger than reserved. opened (may be NULL) is the
+ * document already open on in, for the first attempt, which closes it. */
+static int place(const unsigned char *in, size_t inlen, struct cc_pdf *opened,
+		 const char *name, struct cc_signer *signer,
+		 const struct cc_pades_opts *o, const EVP_MD *md, int doc_ts,
+		 size_t placeholder, struct cc_buf *out,
+		 struct cc_pades_result *res, struct cc_error *err)
 {
 	size_t need = 0;
-	int rc = sign_once(in, inlen, name, signer, o, md, doc_ts, placeholder,
-			   &need, out, res, err);
+	int rc = sign_once(in, inlen, opened, name, signer, o, md, doc_ts,
+			   placeholder, &need, out, res, err);
 
 	if (rc == -1 && (o->tsa_url || doc_ts)) {
 		placeholder = need + 1024;
-		rc = sign_once(in, inlen, name, signer, o, md, doc_ts,
+		rc = sign_once(in, inlen, NULL, name, signer, o, md, doc_ts,
 			       placeholder, &need, out, res, err);
 	}
 	if (rc == -1)
@@ -771,13 +773,9 @@ static int signature_tst(const unsigned char *file, size_t len,
 	if (br[2] > len || br[1] + 2 > br[2])
 		return -1;
 	for (size_t i = br[1] + 1; i + 1 < br[2] - 1; i += 2) {
-		unsigned char hi = file[i], lo = file[i + 1], v;
+		unsigned char v = (unsigned char)(cc_hexval(file[i]) << 4 |
+						  cc_hexval(file[i + 1]));
 
-		hi = (unsigned char)(hi <= '9' ? hi - '0'
-					       : (hi | 0x20) - 'a' + 10);
-		lo = (unsigned char)(lo <= '9' ? lo - '0'
-					       : (lo | 0x20) - 'a' + 10);
-		v = (unsigned char)(hi << 4 | lo);
 		cc_buf_put(&der, &v, 1);
 	}
 	p = der.data;
@@ -943,14 +941,15 @@ int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 		}
 		rc = cc_pdf_normalize(pdf, &norm, &normlen, err);
 		cc_pdf_close(pdf);
+		pdf = NULL;
 		if (rc)
 			return rc;
 		in = norm;
 		inlen = normlen;
 		res->normalized = 1;
-	} else {
-		cc_pdf_close(pdf);
 	}
+	/* An undamaged document stays open for its signature: one parse a
+	 * document, which matters in a batch. */
 	if (o->cms_size && *o->cms_size) {
 		probe.len = *o->cms_size;
 	} else {
@@ -963,8 +962,9 @@ int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 		probe.len + 64 +
 		(o->tsa_url ? (o->tst_reserve ? o->tst_reserve : TST_RESERVE)
 			    : 0);
-	rc = place(in, inlen, name, signer, o, md, 0, placeholder, &signed_,
-		   res, err);
+	rc = place(in, inlen, pdf, name, signer, o, md, 0, placeholder,
+		   &signed_, res, err);
+	pdf = NULL;
 	if (rc || !o->ltv)
 		goto out;
 	in = signed_.data;
@@ -975,7 +975,7 @@ int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 	if (o->archive) {
 		in = ltv.data;
 		inlen = ltv.len;
-		rc = place(in, inlen, name, signer, o, EVP_sha256(), 1,
+		rc = place(in, inlen, NULL, name, signer, o, EVP_sha256(), 1,
 			   TST_RESERVE, &lta, res, err);
 		if (rc)
 			goto out;
@@ -991,6 +991,7 @@ out:
 		if (out->failed)
 			rc = cc_error_set(err, CC_SYSTEM, "out of memory");
 	}
+	cc_pdf_close(pdf);
 	cc_buf_free(&signed_);
 	cc_buf_free(&ltv);
 	cc_buf_free(&lta);

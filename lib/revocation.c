@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "ossl.h"
 
 #define MAX_OCSP (1 << 20)
 #define MAX_CRL (16 << 20)
@@ -37,14 +38,6 @@
 /* How long an OCSP answer without nextUpdate is current. */
 #define OCSP_MAX_AGE (24 * 3600)
 #define DEFAULT_TIMEOUT_MS 10000L
-
-/* The first reason OpenSSL gave. */
-static const char *ossl_why(void)
-{
-	const char *r = ERR_reason_error_string(ERR_peek_error());
-
-	return r ? r : "no reason given";
-}
 
 /* Write a reason into why; returns code. */
 static int say(char *why, size_t size, int code, const char *fmt, ...)
@@ -290,7 +283,7 @@ static int find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer,
 		if (!mine)
 			return say(why, size, CC_INPUT,
 				   "cannot make the certificate's CertID (%s)",
-				   ossl_why());
+				   cc_ossl_why());
 		same = OCSP_id_cmp(mine, id) == 0;
 		OCSP_CERTID_free(mine);
 		if (!same)
@@ -503,7 +496,7 @@ static int ocsp_verify(const unsigned char *der, size_t len, X509 *cert,
 	resp = d2i_OCSP_RESPONSE(NULL, &p, (long)len);
 	if (!resp) {
 		ret = say(why, size, CC_INPUT, "not an OCSP response (%s)",
-			  ossl_why());
+			  cc_ossl_why());
 		goto out;
 	}
 	if (p != der + len) {
@@ -521,7 +514,7 @@ static int ocsp_verify(const unsigned char *der, size_t len, X509 *cert,
 	bs = OCSP_response_get1_basic(resp);
 	if (!bs) {
 		ret = say(why, size, CC_INPUT, "not a basic OCSP response (%s)",
-			  ossl_why());
+			  cc_ossl_why());
 		goto out;
 	}
 	ret = find_single(bs, cert, issuer, &single, why, size);
@@ -591,12 +584,14 @@ static int crl_parse(const unsigned char *der, size_t len, X509_CRL **crl,
 		BIO_free(bio);
 		if (!*crl)
 			return say(why, size, CC_INPUT,
-				   "not a CRL in DER or PEM (%s)", ossl_why());
+				   "not a CRL in DER or PEM (%s)",
+				   cc_ossl_why());
 		return CC_OK;
 	}
 	*crl = d2i_X509_CRL(NULL, &p, (long)len);
 	if (!*crl)
-		return say(why, size, CC_INPUT, "not a CRL (%s)", ossl_why());
+		return say(why, size, CC_INPUT, "not a CRL (%s)",
+			   cc_ossl_why());
 	if (p != der + len) {
 		X509_CRL_free(*crl);
 		*crl = NULL;
@@ -1011,7 +1006,8 @@ static int fetch_ocsp(struct collector *c, const char *url, X509 *x,
 	snprintf(source, sizeof(source), "OCSP responder '%s'", shown);
 	if (!req || !id || !OCSP_request_add0_id(req, id)) {
 		OCSP_CERTID_free(id);
-		note(why, size, "cannot make an OCSP request (%s)", ossl_why());
+		note(why, size, "cannot make an OCSP request (%s)",
+		     cc_ossl_why());
 		ret = -1;
 		goto out;
 	}
@@ -1020,7 +1016,8 @@ static int fetch_ocsp(struct collector *c, const char *url, X509 *x,
 		       ? i2d_OCSP_REQUEST(req, &q)
 		       : -1;
 	if (qlen <= 0) {
-		note(why, size, "cannot make an OCSP request (%s)", ossl_why());
+		note(why, size, "cannot make an OCSP request (%s)",
+		     cc_ossl_why());
 		ret = -1;
 		goto out;
 	}

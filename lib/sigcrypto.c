@@ -20,6 +20,8 @@
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
+#include "ossl.h"
+
 /* A piece of the bytes a digest covers. */
 struct span {
 	const unsigned char *p;
@@ -76,14 +78,6 @@ static int is_strong(int nid)
 		if (digests[i].nid == nid)
 			return digests[i].strong;
 	return 0;
-}
-
-/* The first reason OpenSSL gave (the queue is cleared on entry). */
-static const char *ossl_why(void)
-{
-	const char *r = ERR_reason_error_string(ERR_peek_error());
-
-	return r ? r : "no reason given";
 }
 
 /* Keep the first problem only. */
@@ -256,38 +250,6 @@ out:
 	return ok;
 }
 
-static int rfc3339(const ASN1_GENERALIZEDTIME *t, char *out, size_t size)
-{
-	const char *s;
-	int n, frac = 0, w;
-
-	if (!t || ASN1_STRING_type(t) != V_ASN1_GENERALIZEDTIME ||
-	    !ASN1_GENERALIZEDTIME_check(t))
-		return -1;
-	s = (const char *)ASN1_STRING_get0_data(t);
-	n = ASN1_STRING_length(t);
-	if (n < 15 || s[n - 1] != 'Z')
-		return -1;
-	for (int i = 0; i < n - 1; i++)
-		if ((s[i] < '0' || s[i] > '9') && !(i == 14 && s[i] == '.'))
-			return -1;
-	if (n > 15) {
-		if (s[14] != '.' || n < 17)
-			return -1;
-		frac = n - 16;
-	}
-	if (frac > 9)
-		frac = 9;
-	w = snprintf(out, size, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s%.*sZ", s,
-		     s + 4, s + 6, s + 8, s + 10, s + 12, frac ? "." : "", frac,
-		     s + 15);
-	if (w < 0 || (size_t)w >= size) {
-		out[0] = '\0';
-		return -1;
-	}
-	return 0;
-}
-
 /* One DER ContentInfo of type SignedData, nothing after it. */
 static CMS_ContentInfo *parse_signed(const unsigned char *der, size_t len)
 {
@@ -369,7 +331,8 @@ static int check_token(const unsigned char *der, size_t len,
 		note(t->problem, psz, "the %s's TSTInfo is malformed", what);
 		goto out;
 	}
-	if (rfc3339(TS_TST_INFO_get_time(tst), t->time, sizeof(t->time)))
+	if (cc_ossl_rfc3339(TS_TST_INFO_get_time(tst), t->time,
+			    sizeof(t->time)))
 		note(t->problem, psz, "the %s's genTime is malformed", what);
 	i = digest_index(
 		TS_MSG_IMPRINT_get_algo(TS_TST_INFO_get_msg_imprint(tst)));
@@ -396,7 +359,7 @@ static int check_token(const unsigned char *der, size_t len,
 			       CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) == 1;
 	if (!t->sig_ok)
 		note(t->problem, psz, "the %s's signature does not verify (%s)",
-		     what, ossl_why());
+		     what, cc_ossl_why());
 	ERR_clear_error();
 	t->ess_ok = ess_names(si, t->signer, t->certs);
 	if (!t->ess_ok)
@@ -529,7 +492,7 @@ static int check_signature(CMS_ContentInfo *cms, const struct span *s,
 			note(c->problem, psz,
 			     "the signature does not verify with the signer's "
 			     "key (%s)",
-			     ossl_why());
+			     cc_ossl_why());
 		ERR_clear_error();
 		c->signing_cert_ok = ess_names(si, c->signer, c->certs);
 		if (!c->signing_cert_ok)

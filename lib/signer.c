@@ -27,6 +27,8 @@
 #include <openssl/provider.h>
 #include <openssl/x509v3.h>
 
+#include "buf.h"
+
 /* PKCS#11 return values, which libp11 reports as error reasons. */
 #define P11_PIN_INCORRECT 0xa0
 #define P11_PIN_INVALID 0xa1
@@ -696,17 +698,6 @@ static void uri_free(struct p11_uri *u)
 	free(u->pin_source);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode s[0..n) into a new NUL-terminated *out of *len bytes;
  * text refuses NUL bytes. 0, or -1 for bad syntax or memory. */
 static int pct_decode(const char *s, size_t n, int text, char **out,
@@ -722,11 +713,12 @@ static int pct_decode(const char *s, size_t n, int text, char **out,
 			d[k++] = s[i];
 			continue;
 		}
-		if (n - i < 3 || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+		if (n - i < 3 || cc_hexval(s[i + 1]) < 0 ||
+		    cc_hexval(s[i + 2]) < 0) {
 			free(d);
 			return -1;
 		}
-		d[k++] = (char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+		d[k++] = (char)(cc_hexval(s[i + 1]) << 4 | cc_hexval(s[i + 2]));
 		i += 2;
 	}
 	d[k] = '\0';

@@ -14,6 +14,7 @@
 #include <openssl/objects.h>
 #include <qpdf/qpdf-c.h>
 
+#include "buf.h"
 #include "sigstruct.h"
 
 #define MAX_SECTIONS 1024 /* cross-reference sections followed */
@@ -505,17 +506,6 @@ static const char *byte_range(qpdf_data q, qpdf_oh v, size_t len,
 	return NULL;
 }
 
-static int hexval(unsigned char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The gap d[a, b) as one hex string equal to the signature's /Contents. */
 static const char *gap(const unsigned char *d, size_t a, size_t b,
 		       const struct cc_sig_struct *g)
@@ -526,7 +516,7 @@ static const char *gap(const unsigned char *d, size_t a, size_t b,
 		return "the /ByteRange gap is not one hex string";
 	digits = b - a - 2;
 	for (size_t i = a + 1; i < b - 1; i++)
-		if (hexval(d[i]) < 0)
+		if (cc_hexval(d[i]) < 0)
 			return is_ws(d[i]) ? "the /Contents hex string in the "
 					     "/ByteRange gap holds whitespace"
 					   : "the /ByteRange gap is not one "
@@ -538,8 +528,8 @@ static const char *gap(const unsigned char *d, size_t a, size_t b,
 	if (digits / 2 != g->contents_len)
 		return "the /ByteRange gap is not this signature's /Contents";
 	for (size_t i = 0; i < g->contents_len; i++)
-		if (((hexval(d[a + 1 + 2 * i]) << 4) |
-		     hexval(d[a + 2 + 2 * i])) != g->contents[i])
+		if (((cc_hexval(d[a + 1 + 2 * i]) << 4) |
+		     cc_hexval(d[a + 2 + 2 * i])) != g->contents[i])
 			return "the /ByteRange gap is not this signature's "
 			       "/Contents";
 	return NULL;

@@ -24,17 +24,10 @@
 #include "buf.h"
 #include "digest.h"
 #include "http.h"
+#include "ossl.h"
 
 /* A reply is a token and its certificates: a few KB. */
 #define MAX_REPLY (256 * 1024)
-
-/* The first reason OpenSSL gave (the queue is cleared on entry). */
-static const char *ossl_why(void)
-{
-	const char *r = ERR_reason_error_string(ERR_peek_error());
-
-	return r ? r : "no reason given";
-}
 
 /* CC_SYSTEM "WHO gave a bad reply: <fmt>". */
 static int bad(struct cc_error *err, const char *who, const char *fmt, ...)
@@ -167,39 +160,10 @@ static int split_reply(const unsigned char *resp, size_t len,
 			   len - (size_t)(end - resp));
 	*si = d2i_TS_STATUS_INFO(NULL, &p, end - p);
 	if (!*si)
-		return bad(err, who, "not a TimeStampResp (%s)", ossl_why());
+		return bad(err, who, "not a TimeStampResp (%s)", cc_ossl_why());
 	*tok = p;
 	*toklen = (size_t)(end - p);
 	return 0;
-}
-
-/* "2026-11-28T10:00:00.125Z" from GeneralizedTime "20261128100000.125Z". */
-static int rfc3339(const ASN1_GENERALIZEDTIME *t, char *out, size_t size)
-{
-	const char *s;
-	int n, frac = 0, w;
-
-	if (!t || ASN1_STRING_type(t) != V_ASN1_GENERALIZEDTIME ||
-	    !ASN1_GENERALIZEDTIME_check(t))
-		return -1;
-	s = (const char *)ASN1_STRING_get0_data(t);
-	n = ASN1_STRING_length(t);
-	if (n < 15 || s[n - 1] != 'Z')
-		return -1;
-	for (int i = 0; i < n - 1; i++)
-		if ((s[i] < '0' || s[i] > '9') && !(i == 14 && s[i] == '.'))
-			return -1;
-	if (n > 15) {
-		if (s[14] != '.' || n < 17)
-			return -1;
-		frac = n - 16;
-	}
-	if (frac > 9)
-		frac = 9;
-	w = snprintf(out, size, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s%.*sZ", s,
-		     s + 4, s + 6, s + 8, s + 10, s + 12, frac ? "." : "", frac,
-		     s + 15);
-	return w < 0 || (size_t)w >= size ? -1 : 0;
 }
 
 /* The TSTInfo against the request; fills gen_time. */
@@ -220,7 +184,7 @@ static int check_tst_info(const ASN1_OCTET_STRING *content,
 
 	if (!tst) {
 		ret = bad(err, who, "the TSTInfo is malformed (%s)",
-			  ossl_why());
+			  cc_ossl_why());
 		goto out;
 	}
 	if (p != ASN1_STRING_get0_data(content) + len) {
@@ -261,7 +225,7 @@ static int check_tst_info(const ASN1_OCTET_STRING *content,
 			  "request)");
 		goto out;
 	}
-	if (rfc3339(TS_TST_INFO_get_time(tst), gen_time, size)) {
+	if (cc_ossl_rfc3339(TS_TST_INFO_get_time(tst), gen_time, size)) {
 		ret = bad(err, who, "the time-stamp's genTime is malformed");
 		goto out;
 	}
@@ -390,7 +354,7 @@ static int check_ess(CMS_ContentInfo *cms, CMS_SignerInfo *si, X509 *signer,
 		ret = bad(err, who,
 			  "the token's ESS signing-certificate attribute does "
 			  "not name its signer (%s)",
-			  ossl_why());
+			  cc_ossl_why());
 		goto out;
 	}
 	ret = CC_OK;
@@ -418,7 +382,7 @@ static int check_token(const unsigned char *der, size_t len,
 
 	if (!cms) {
 		ret = bad(err, who, "the time-stamp token is not CMS (%s)",
-			  ossl_why());
+			  cc_ossl_why());
 		goto out;
 	}
 	if (p != der + len) {
@@ -468,7 +432,7 @@ static int check_token(const unsigned char *der, size_t len,
 		ret = bad(err, who,
 			  "the time-stamp token's signature does not verify "
 			  "(%s)",
-			  ossl_why());
+			  cc_ossl_why());
 		goto out;
 	}
 	ret = check_ess(cms, si, signer, who, err);
@@ -577,14 +541,14 @@ int cc_tsa_stamp_digest(const char *url, const unsigned char digest[32],
 	if (RAND_bytes((unsigned char *)&nonce, sizeof(nonce)) != 1) {
 		ret = cc_error_set(err, CC_SYSTEM,
 				   "cannot make a nonce for %s: %s", who,
-				   ossl_why());
+				   cc_ossl_why());
 		goto out;
 	}
 	qlen = make_query(digest, nonce, &query);
 	if (qlen <= 0) {
 		ret = cc_error_set(err, CC_SYSTEM,
 				   "cannot make a query for %s: %s", who,
-				   ossl_why());
+				   cc_ossl_why());
 		goto out;
 	}
 	ret = cc_http_request(url, "application/timestamp-query", query,
