@@ -1,8 +1,11 @@
 /* ossl.c - what the OpenSSL-speaking modules share (ossl.h). */
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <openssl/err.h>
 
+#include "buf.h"
 #include "ossl.h"
 
 const char *cc_ossl_why(void)
@@ -42,4 +45,82 @@ int cc_ossl_rfc3339(const ASN1_GENERALIZEDTIME *t, char *out, size_t size)
 		return -1;
 	}
 	return 0;
+}
+
+/* UTF-8 fit for a message: control characters and bad sequences '?',
+ * cut to fit size (> 0) on a character boundary. */
+static void printable_utf8(char *dst, size_t size, const unsigned char *s,
+			   size_t len)
+{
+	size_t o = 0;
+
+	while (len > 0 && o + 1 < size) {
+		size_t n;
+		uint32_t c = cc_utf8_next(s, len, &n);
+
+		if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0xfffd) {
+			dst[o++] = '?';
+		} else {
+			if (o + n >= size)
+				break;
+			memcpy(dst + o, s, n);
+			o += n;
+		}
+		s += n;
+		len -= n;
+	}
+	dst[o] = '\0';
+}
+
+void cc_ossl_name(const X509_NAME *name, char *out, size_t size)
+{
+	int i = -1, last = -1;
+	unsigned char *utf8 = NULL;
+	char *line;
+	int n;
+
+	out[0] = '\0';
+	if (!name)
+		return;
+	while ((i = X509_NAME_get_index_by_NID(name, NID_commonName, i)) >= 0)
+		last = i;
+	if (last >= 0) {
+		n = ASN1_STRING_to_UTF8(
+			&utf8, X509_NAME_ENTRY_get_data(
+				       X509_NAME_get_entry(name, last)));
+		if (n > 0) {
+			printable_utf8(out, size, utf8, (size_t)n);
+			OPENSSL_free(utf8);
+			return;
+		}
+		OPENSSL_free(utf8);
+	}
+	line = X509_NAME_oneline(name, NULL, 0);
+	if (line)
+		printable_utf8(out, size, (unsigned char *)line, strlen(line));
+	OPENSSL_free(line);
+}
+
+void cc_ossl_cert_name(X509 *x, char *out, size_t size)
+{
+	cc_ossl_name(X509_get_subject_name(x), out, size);
+}
+
+int cc_ossl_time(const ASN1_TIME *t, time_t *out)
+{
+	struct tm tm;
+
+	if (!t || !ASN1_TIME_to_tm(t, &tm))
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+void cc_ossl_fmt_time(time_t t, char *out, size_t size)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) ||
+	    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, size, "?");
 }

@@ -8,7 +8,10 @@
 
 #include <stddef.h>
 
+#include <time.h>
+
 #include <openssl/asn1.h>
+#include <openssl/x509.h>
 
 /* The reason text of the error on top of OpenSSL's queue (the queue is
  * left as it is), or "no reason given". */
@@ -17,5 +20,15 @@ const char *cc_ossl_why(void);
  * "20261128100000.125Z" (up to 9 fraction digits kept); -1 (and out
  * empty) for anything else or when out is too small. */
 int cc_ossl_rfc3339(const ASN1_GENERALIZEDTIME *t, char *out, size_t size);
+
+/* A name for messages: its last CN, else the whole name on one line;
+ * control characters and bad UTF-8 shown as '?', cut to fit size (> 0). */
+void cc_ossl_name(const X509_NAME *name, char *out, size_t size);
+/* The same of a certificate's subject. */
+void cc_ossl_cert_name(X509 *x, char *out, size_t size);
+/* An ASN.1 time as seconds since the epoch; -1 when malformed. */
+int cc_ossl_time(const ASN1_TIME *t, time_t *out);
+/* "2026-11-28T10:00:00Z" ("?" when t cannot be shown). */
+void cc_ossl_fmt_time(time_t t, char *out, size_t size);
 
 #endif

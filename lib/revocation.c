@@ -77,86 +77,6 @@ static void note(char *why, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* UTF-8 fit for a message: control characters and bad sequences '?',
- * cut to fit size (> 0) on a character boundary. */
-static void printable_utf8(char *dst, size_t size, const unsigned char *s,
-			   size_t len)
-{
-	size_t o = 0;
-
-	while (len > 0 && o + 1 < size) {
-		size_t n;
-		uint32_t c = cc_utf8_next(s, len, &n);
-
-		if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0xfffd) {
-			dst[o++] = '?';
-		} else {
-			if (o + n >= size)
-				break;
-			memcpy(dst + o, s, n);
-			o += n;
-		}
-		s += n;
-		len -= n;
-	}
-	dst[o] = '\0';
-}
-
-/* A name for messages: its last CN, else the whole name on one line. */
-static void name_text(const X509_NAME *name, char *out, size_t size)
-{
-	int i = -1, last = -1;
-	unsigned char *utf8 = NULL;
-	char *line;
-	int n;
-
-	out[0] = '\0';
-	if (!name)
-		return;
-	while ((i = X509_NAME_get_index_by_NID(name, NID_commonName, i)) >= 0)
-		last = i;
-	if (last >= 0) {
-		n = ASN1_STRING_to_UTF8(
-			&utf8, X509_NAME_ENTRY_get_data(
-				       X509_NAME_get_entry(name, last)));
-		if (n > 0) {
-			printable_utf8(out, size, utf8, (size_t)n);
-			OPENSSL_free(utf8);
-			return;
-		}
-		OPENSSL_free(utf8);
-	}
-	line = X509_NAME_oneline(name, NULL, 0);
-	if (line)
-		printable_utf8(out, size, (unsigned char *)line, strlen(line));
-	OPENSSL_free(line);
-}
-
-static void cert_name(X509 *x, char *out, size_t size)
-{
-	name_text(X509_get_subject_name(x), out, size);
-}
-
-/* An ASN.1 time as seconds since the epoch; -1 when malformed. */
-static int to_time(const ASN1_TIME *t, time_t *out)
-{
-	struct tm tm;
-
-	if (!t || !ASN1_TIME_to_tm(t, &tm))
-		return -1;
-	*out = timegm(&tm);
-	return 0;
-}
-
-/* "2026-11-28T10:00:00Z" */
-static void fmt_time(time_t t, char *out, size_t size)
-{
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) ||
-	    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, size, "?");
-}
 
 static const char *reason_name(long r)
 {
@@ -183,10 +103,10 @@ static int revoked(char *why, size_t size, long reason, const ASN1_TIME *when)
 	char date[32];
 	time_t t;
 
-	if (to_time(when, &t))
+	if (cc_ossl_time(when, &t))
 		return say(why, size, CC_NO, "%s, at an unreadable time",
 			   reason_name(reason));
-	fmt_time(t, date, sizeof(date));
+	cc_ossl_fmt_time(t, date, sizeof(date));
 	return say(why, size, CC_NO, "%s, since %s", reason_name(reason), date);
 }
 
@@ -219,6 +139,10 @@ static int http_str(const char *p)
 struct found {
 	int about;	 /* the data speaks of the certificate */
 	X509 *responder; /* a delegated OCSP responder (a reference) */
+	/* What it says, once it is about the certificate: */
+	time_t this_update, next_update; /* next_update 0: none */
+	time_t revoked_at;		 /* when revoked */
+	long reason;			 /* CRLReason, -1 none */
 };
 
 /* --- OCSP --- */
@@ -340,8 +264,8 @@ static int valid_at(X509 *x, time_t now)
 {
 	time_t from, to;
 
-	return !to_time(X509_get0_notBefore(x), &from) &&
-	       !to_time(X509_get0_notAfter(x), &to) && from <= now && now <= to;
+	return !cc_ossl_time(X509_get0_notBefore(x), &from) &&
+	       !cc_ossl_time(X509_get0_notAfter(x), &to) && from <= now && now <= to;
 }
 
 /* RFC 6960 4.2.2.2: a responder the issuer authorised. */
@@ -352,8 +276,8 @@ static int delegate_ok(X509 *r, X509 *issuer, time_t now, char *why,
 	EVP_PKEY *ikey = X509_get0_pubkey(issuer);
 	uint32_t flags;
 
-	cert_name(r, rname, sizeof(rname));
-	cert_name(issuer, iname, sizeof(iname));
+	cc_ossl_cert_name(r, rname, sizeof(rname));
+	cc_ossl_cert_name(issuer, iname, sizeof(iname));
 	if (X509_check_issued(issuer, r) != X509_V_OK || !ikey ||
 	    X509_verify(r, ikey) != 1)
 		return say(why, size, CC_INPUT,
@@ -394,7 +318,7 @@ static int check_signer(OCSP_BASICRESP *bs, X509 *issuer, time_t now,
 	int tried = 0;
 
 	*signer = NULL;
-	cert_name(issuer, iname, sizeof(iname));
+	cc_ossl_cert_name(issuer, iname, sizeof(iname));
 	if (respid_is(bs, issuer)) {
 		if (ocsp_signed_by(bs, issuer))
 			return CC_OK;
@@ -414,7 +338,7 @@ static int check_signer(OCSP_BASICRESP *bs, X509 *issuer, time_t now,
 		if (!ocsp_signed_by(bs, c)) {
 			char rname[96];
 
-			cert_name(c, rname, sizeof(rname));
+			cc_ossl_cert_name(c, rname, sizeof(rname));
 			say(why, size, CC_INPUT,
 			    "its signature does not verify with the key of "
 			    "'%s'",
@@ -440,20 +364,20 @@ static int ocsp_current(const OCSP_BASICRESP *bs, OCSP_SINGLERESP *single,
 	time_t produced, t_this, t_next;
 	char date[32];
 
-	if (to_time(OCSP_resp_get0_produced_at(bs), &produced))
+	if (cc_ossl_time(OCSP_resp_get0_produced_at(bs), &produced))
 		return say(why, size, CC_INPUT, "its producedAt is malformed");
 	OCSP_single_get0_status(single, NULL, NULL, &thisupd, &nextupd);
-	if (to_time(thisupd, &t_this))
+	if (cc_ossl_time(thisupd, &t_this))
 		return say(why, size, CC_INPUT, "its thisUpdate is malformed");
 	if (produced > now + SKEW || t_this > now + SKEW) {
-		fmt_time(produced > t_this ? produced : t_this, date,
+		cc_ossl_fmt_time(produced > t_this ? produced : t_this, date,
 			 sizeof(date));
 		return say(why, size, CC_INPUT, "issued in the future (%s)",
 			   date);
 	}
 	if (!nextupd) {
 		if (now - t_this > OCSP_MAX_AGE) {
-			fmt_time(t_this, date, sizeof(date));
+			cc_ossl_fmt_time(t_this, date, sizeof(date));
 			return say(why, size, CC_INPUT,
 				   "out of date (this update %s, no next "
 				   "update)",
@@ -461,10 +385,10 @@ static int ocsp_current(const OCSP_BASICRESP *bs, OCSP_SINGLERESP *single,
 		}
 		return CC_OK;
 	}
-	if (to_time(nextupd, &t_next) || t_next < t_this)
+	if (cc_ossl_time(nextupd, &t_next) || t_next < t_this)
 		return say(why, size, CC_INPUT, "its nextUpdate is malformed");
 	if (now > t_next) {
-		fmt_time(t_next, date, sizeof(date));
+		cc_ossl_fmt_time(t_next, date, sizeof(date));
 		return say(why, size, CC_INPUT, "out of date (next update %s)",
 			   date);
 	}
@@ -521,6 +445,22 @@ static int ocsp_verify(const unsigned char *der, size_t len, X509 *cert,
 	if (ret)
 		goto out;
 	f->about = 1;
+	f->reason = -1;
+	{
+		ASN1_GENERALIZEDTIME *tu = NULL, *nu = NULL;
+
+		OCSP_single_get0_status(single, NULL, NULL, &tu, &nu);
+		if (cc_ossl_time(tu, &f->this_update) ||
+		    (nu && cc_ossl_time(nu, &f->next_update))) {
+			ret = say(why, size, CC_INPUT,
+				  "its thisUpdate or nextUpdate is "
+				  "malformed");
+			goto out;
+		}
+	}
+	/* 0: as of the answer's own time (cc_revocation_status). */
+	if (now == 0)
+		now = f->this_update;
 	ret = check_signer(bs, issuer, now, &signer, why, size);
 	if (ret)
 		goto out;
@@ -535,6 +475,9 @@ static int ocsp_verify(const unsigned char *der, size_t len, X509 *cert,
 	}
 	status = OCSP_single_get0_status(single, &reason, &revtime, NULL, NULL);
 	if (status == V_OCSP_CERTSTATUS_REVOKED) {
+		f->reason = reason;
+		if (cc_ossl_time(revtime, &f->revoked_at))
+			f->revoked_at = f->this_update;
 		ret = revoked(why, size, reason, revtime);
 	} else if (status == V_OCSP_CERTSTATUS_GOOD) {
 		ret = CC_OK;
@@ -692,9 +635,9 @@ static int crl_verify(X509_CRL *crl, X509 *cert, X509 *issuer, time_t now,
 	int ret;
 
 	memset(f, 0, sizeof(*f));
-	cert_name(issuer, iname, sizeof(iname));
+	cc_ossl_cert_name(issuer, iname, sizeof(iname));
 	if (!by || X509_NAME_cmp(by, X509_get_subject_name(issuer)) != 0) {
-		name_text(by, cname, sizeof(cname));
+		cc_ossl_name(by, cname, sizeof(cname));
 		return say(why, size, CC_INPUT, "issued by '%s', not by '%s'",
 			   cname, iname);
 	}
@@ -715,19 +658,24 @@ static int crl_verify(X509_CRL *crl, X509 *cert, X509 *issuer, time_t now,
 	ret = crl_scope(crl, cert, why, size);
 	if (ret)
 		return ret;
-	if (to_time(X509_CRL_get0_lastUpdate(crl), &t_this))
+	if (cc_ossl_time(X509_CRL_get0_lastUpdate(crl), &t_this))
 		return say(why, size, CC_INPUT, "its thisUpdate is malformed");
+	f->this_update = t_this;
+	f->reason = -1;
+	if (now == 0)
+		now = t_this;
 	if (t_this > now + SKEW) {
-		fmt_time(t_this, date, sizeof(date));
+		cc_ossl_fmt_time(t_this, date, sizeof(date));
 		return say(why, size, CC_INPUT, "issued in the future (%s)",
 			   date);
 	}
 	if (!X509_CRL_get0_nextUpdate(crl))
 		return say(why, size, CC_INPUT, "it has no nextUpdate");
-	if (to_time(X509_CRL_get0_nextUpdate(crl), &t_next) || t_next < t_this)
+	if (cc_ossl_time(X509_CRL_get0_nextUpdate(crl), &t_next) || t_next < t_this)
 		return say(why, size, CC_INPUT, "its nextUpdate is malformed");
+	f->next_update = t_next;
 	if (now > t_next) {
-		fmt_time(t_next, date, sizeof(date));
+		cc_ossl_fmt_time(t_next, date, sizeof(date));
 		return say(why, size, CC_INPUT, "out of date (next update %s)",
 			   date);
 	}
@@ -751,6 +699,9 @@ static int crl_verify(X509_CRL *crl, X509 *cert, X509 *issuer, time_t now,
 			reason = LONG_MAX;
 		ASN1_ENUMERATED_free(e);
 	}
+	f->reason = reason;
+	if (cc_ossl_time(X509_REVOKED_get0_revocationDate(rev), &f->revoked_at))
+		f->revoked_at = t_this;
 	return revoked(why, size, reason,
 		       X509_REVOKED_get0_revocationDate(rev));
 }
@@ -764,7 +715,7 @@ static int verdict(int ret, const char *what, X509 *cert, const char *why,
 
 	if (ret == CC_OK)
 		return CC_OK;
-	cert_name(cert, name, sizeof(name));
+	cc_ossl_cert_name(cert, name, sizeof(name));
 	if (ret == CC_NO)
 		return cc_error_set(err, CC_NO,
 				    "certificate '%s' is revoked (%s)", name,
@@ -827,6 +778,7 @@ struct collector {
 	time_t now;
 	long timeout_ms;
 	int offline;
+	int keep_revoked; /* a revoked answer is data too (cc_revdata_fetch) */
 	struct given *ocsps, *crls;
 	size_t nocsps, ncrls;
 	struct cc_revdata *out;
@@ -974,7 +926,7 @@ static int settle(struct collector *c, int rc, int crl, const unsigned char *p,
 {
 	struct cc_revdata *out = c->out;
 
-	if (rc == CC_OK) {
+	if (rc == CC_OK || (rc == CC_NO && c->keep_revoked)) {
 		if ((crl ? add_blob(&out->crls, &out->ncrls, p, len)
 			 : add_blob(&out->ocsps, &out->nocsps, p, len)) ||
 		    (responder && add_cert(out, responder)))
@@ -1141,7 +1093,7 @@ static int cert_data(struct collector *c, X509 *x, X509 *issuer,
 	    (X509_get_extension_flags(x) & EXFLAG_XKUSAGE) &&
 	    (X509_get_extended_key_usage(x) & XKU_OCSP_SIGN))
 		return CC_OK;
-	cert_name(x, name, sizeof(name));
+	cc_ossl_cert_name(x, name, sizeof(name));
 	for (size_t i = 0; i < c->nocsps; i++) {
 		struct given *g = &c->ocsps[i];
 
@@ -1324,7 +1276,7 @@ static int build_path(struct collector *c, X509 *cert, STACK_OF(X509) * chain,
 			break;
 		}
 		ERR_clear_error();
-		cert_name(x, name, sizeof(name));
+		cc_ossl_cert_name(x, name, sizeof(name));
 		if (sk_X509_num(*path) >= MAX_PATH)
 			return cc_error_set(err, CC_INPUT,
 					    "cannot check the revocation of "
@@ -1337,7 +1289,7 @@ static int build_path(struct collector *c, X509 *cert, STACK_OF(X509) * chain,
 			owned = 1;
 		}
 		if (!issuer) {
-			name_text(X509_get_issuer_name(x), iname,
+			cc_ossl_name(X509_get_issuer_name(x), iname,
 				  sizeof(iname));
 			if (why[0])
 				return cc_error_set(err, CC_SYSTEM,
@@ -1422,6 +1374,87 @@ out:
 	free_given(c.crls, c.ncrls);
 	if (ret)
 		cc_revdata_free(out);
+	ERR_clear_error();
+	return ret;
+}
+
+/* --- for a verifier --- */
+
+int cc_revocation_status(const unsigned char *der, size_t len, int crl,
+			 X509 *cert, X509 *issuer, struct cc_revstatus *st,
+			 struct cc_error *err)
+{
+	char why[200] = "";
+	X509_CRL *c = NULL;
+	struct found f = {0};
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (!cert || !issuer)
+		return cc_error_set(err, CC_USAGE,
+				    "no certificate or no issuer");
+	ERR_clear_error();
+	if (crl) {
+		ret = crl_parse(der, len, &c, why, sizeof(why));
+		if (ret == CC_OK)
+			ret = crl_verify(c, cert, issuer, 0, &f, why,
+					 sizeof(why));
+		else
+			f.about = 1; /* unreadable: say why */
+	} else {
+		ret = ocsp_verify(der, len, cert, issuer, 0, NULL, &f, why,
+				  sizeof(why));
+	}
+	X509_CRL_free(c);
+	X509_free(f.responder);
+	if (!f.about && ret != CC_SYSTEM) {
+		ret = CC_NO;
+		goto out;
+	}
+	st->this_update = f.this_update;
+	st->next_update = f.next_update;
+	st->reason = f.reason;
+	if (ret == CC_NO) {
+		st->revoked = 1;
+		st->revoked_at = f.revoked_at;
+		snprintf(st->text, sizeof(st->text), "%s", why);
+		ret = CC_OK;
+	} else {
+		ret = verdict(ret, crl ? "CRL" : "OCSP response", cert, why,
+			      err);
+	}
+out:
+	ERR_clear_error();
+	return ret;
+}
+
+int cc_revdata_fetch(X509 *cert, X509 *issuer, long timeout_ms,
+		     struct cc_buf *data, int *crl, struct cc_error *err)
+{
+	struct cc_revdata d = {0};
+	struct collector c = {0};
+	int ret;
+
+	memset(data, 0, sizeof(*data));
+	*crl = 0;
+	if (!cert || !issuer)
+		return cc_error_set(err, CC_USAGE,
+				    "no certificate or no issuer");
+	c.now = time(NULL);
+	c.timeout_ms = timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
+	c.keep_revoked = 1;
+	c.out = &d;
+	ret = cert_data(&c, cert, issuer, err);
+	if (ret == CC_OK && (d.nocsps || d.ncrls)) {
+		struct cc_buf *b = d.nocsps ? &d.ocsps[0] : &d.crls[0];
+
+		*crl = d.nocsps == 0;
+		*data = *b;
+		memset(b, 0, sizeof(*b));
+	} else if (ret == CC_OK) {
+		ret = CC_NO; /* needs none (an OCSP responder's own) */
+	}
+	cc_revdata_free(&d);
 	ERR_clear_error();
 	return ret;
 }

@@ -120,4 +120,40 @@ int cc_ocsp_check(const unsigned char *resp, size_t len, X509 *cert,
 int cc_crl_check(const unsigned char *crl, size_t len, X509 *cert, X509 *issuer,
 		 time_t now, struct cc_error *err);
 
+/* What one piece of revocation data says of a certificate. */
+struct cc_revstatus {
+	int revoked;	    /* 1 revoked (certificateHold included) */
+	time_t this_update; /* of the answer about the certificate, or the
+			       CRL's */
+	time_t next_update; /* 0 when it has none */
+	time_t revoked_at;
+	long reason;	 /* CRLReason; -1 when none is given */
+	char text[200];	 /* when revoked: "keyCompromise, since DATE" */
+};
+
+/*
+ * What der (an OCSPResponse, or with crl a CRL in DER or PEM) says of cert,
+ * issued by issuer, judged as of the data's own thisUpdate: signed by the
+ * issuer or its delegated responder valid at that time, of the right
+ * scope, well formed. Freshness is the caller's business (a verifier
+ * compares this_update with the time the signature is known to have
+ * existed). CC_OK with st filled (good or revoked); CC_NO when the data
+ * speaks of another certificate; CC_INPUT "bad OCSP response for 'CN': why"
+ * (malformed, badly signed, status unknown...).
+ */
+int cc_revocation_status(const unsigned char *der, size_t len, int crl,
+			 X509 *cert, X509 *issuer, struct cc_revstatus *st,
+			 struct cc_error *err);
+
+/*
+ * Fetch fresh revocation data about cert now, as cc_revdata_collect does
+ * for one certificate (its AIA OCSP responder, else its CRL distribution
+ * point), keeping a revoked answer as data: *data (free with
+ * cc_buf_free) is the OCSPResponse, or the CRL with *crl set. CC_OK;
+ * CC_NO when cert needs none (an OCSP responder with ocsp-nocheck);
+ * CC_SYSTEM "no revocation data for 'CN': why".
+ */
+int cc_revdata_fetch(X509 *cert, X509 *issuer, long timeout_ms,
+		     struct cc_buf *data, int *crl, struct cc_error *err);
+
 #endif

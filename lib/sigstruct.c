@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "sigstruct.h"
+#include "stamp.h"
 
 #define MAX_SECTIONS 1024 /* cross-reference sections followed */
 #define MAX_SIGS 1024
@@ -381,6 +382,61 @@ static int visited(struct walk *w, qpdf_oh o)
 static void check(const unsigned char *d, size_t len, qpdf_data q, qpdf_oh v,
 		  const struct cc_sig_structs *s, struct cc_sig_struct *g);
 
+static void text_of(qpdf_data q, qpdf_oh o, char *out, size_t size)
+{
+	size_t n = 0;
+	const char *b;
+
+	if (!qpdf_oh_is_string(q, o))
+		return;
+	b = qpdf_oh_get_binary_string_value(q, o, &n);
+	if (!b)
+		return;
+	if (n >= size)
+		n = size - 1;
+	/* Printable ASCII only: these are dates and codes. */
+	for (size_t i = 0; i < n; i++)
+		out[i] = b[i] >= 0x20 && b[i] < 0x7f ? b[i] : '?';
+	out[n] = '\0';
+}
+
+/* /M, the code, and the DocMDP transform of the signature dictionary v. */
+static void sig_facts(struct walk *w, qpdf_oh v, struct cc_sig_struct *g)
+{
+	qpdf_oh refs = key(w->q, v, "/Reference");
+	qpdf_oh perm = key(w->q, key(w->q, qpdf_get_root(w->q), "/Perms"),
+			   "/DocMDP");
+	int n = qpdf_oh_is_array(w->q, refs)
+			? qpdf_oh_get_array_n_items(w->q, refs)
+			: 0;
+
+	text_of(w->q, key(w->q, v, "/M"), g->m, sizeof(g->m));
+	text_of(w->q, key(w->q, v, CC_STAMP_CODE_KEY), g->code,
+		sizeof(g->code));
+	for (int i = 0; i < n && i < 16; i++) {
+		qpdf_oh r = qpdf_oh_get_array_item(w->q, refs, i);
+		qpdf_oh P = key(w->q, key(w->q, r, "/TransformParams"), "/P");
+
+		if (!qpdf_oh_is_name_and_equals(
+			    w->q, key(w->q, r, "/TransformMethod"), "/DocMDP"))
+			continue;
+		g->docmdp = 2; /* ISO 32000-1 12.8.2.2.2: the default */
+		if (qpdf_oh_is_integer(w->q, P)) {
+			long long p = qpdf_oh_get_int_value(w->q, P);
+
+			if (p >= 1 && p <= 3)
+				g->docmdp = (int)p;
+		}
+		break;
+	}
+	g->certification = qpdf_oh_is_indirect(w->q, v) &&
+			   qpdf_oh_is_indirect(w->q, perm) &&
+			   qpdf_oh_get_object_id(w->q, v) ==
+				   qpdf_oh_get_object_id(w->q, perm) &&
+			   qpdf_oh_get_generation(w->q, v) ==
+				   qpdf_oh_get_generation(w->q, perm);
+}
+
 static void add_sig(struct walk *w, const char *field, qpdf_oh v)
 {
 	struct cc_sig_structs *s = w->out;
@@ -415,6 +471,7 @@ static void add_sig(struct walk *w, const char *field, qpdf_oh v)
 		qpdf_oh_is_name_and_equals(w->q, key(w->q, v, "/Type"),
 					   "/DocTimeStamp") ||
 		!strcmp(g->subfilter, "ETSI.RFC3161");
+	sig_facts(w, v, g);
 	c = key(w->q, v, "/Contents");
 	if (qpdf_oh_is_string(w->q, c)) {
 		size_t n = 0;
@@ -626,6 +683,7 @@ int cc_sig_struct_read(const unsigned char *data, size_t len, const char *name,
 	walk_fields(&w, key(q, af, "/Fields"), "", 0, 0);
 	if (w.oom)
 		goto oom;
+	out->damaged = qpdf_more_warnings(q) != QPDF_FALSE;
 	if (qpdf_has_error(q)) {
 		qpdf_error e = qpdf_get_error(q);
 

@@ -28,6 +28,16 @@ struct cc_sig_struct {
 	/* 0-based index of the revision whose %%EOF ends range 2; -1 when
 	 * range 2 ends at none. */
 	int revision;
+	/* What the signature dictionary says (none of it checked here): /M as
+	 * written ("D:20261128101500+07'00'"), the seal's verification code
+	 * (CC_STAMP_CODE_KEY), the DocMDP P of a /Reference with
+	 * /TransformMethod /DocMDP (0 when none), and whether the catalog's
+	 * /Perms /DocMDP names this very dictionary (the certification
+	 * signature). */
+	char m[40];
+	char code[24];
+	int docmdp;
+	int certification;
 	int ok; /* every structure rule holds; problem is "" */
 	/* The first rule broken: "signature 'Signature1': /ByteRange does
 	 * not start at 0". */
@@ -46,6 +56,10 @@ struct cc_sig_structs {
 	 * file was taken instead (a damaged file: cc-verify should not
 	 * trust it). */
 	int chained;
+	/* 1 when qpdf had to repair the file to read it (its warnings): a
+	 * reader that reconstructs the cross-reference may see other objects
+	 * than the ones the revisions list. */
+	int damaged;
 };
 
 /*

@@ -235,23 +235,6 @@ out:
 	return ret;
 }
 
-/* The certificate's CN (or whole subject) for a message. */
-static void cert_name(X509 *x, char *out, size_t size)
-{
-	X509_NAME *name = X509_get_subject_name(x);
-	char cn[128], *line;
-	int n = X509_NAME_get_text_by_NID(name, NID_commonName, cn,
-					  (int)sizeof(cn));
-
-	if (n > 0) {
-		cc_http_printable(out, size, cn, (size_t)n);
-		return;
-	}
-	line = X509_NAME_oneline(name, NULL, 0);
-	cc_http_printable(out, size, line ? line : "?", SIZE_MAX);
-	OPENSSL_free(line);
-}
-
 /* RFC 3161 2.3: extended key usage timeStamping, the only one, critical. */
 static int check_usage(X509 *x, const char *who, struct cc_error *err)
 {
@@ -259,7 +242,7 @@ static int check_usage(X509 *x, const char *who, struct cc_error *err)
 	char name[100];
 	int crit = -1, ts = 0, others = 0;
 
-	cert_name(x, name, sizeof(name));
+	cc_ossl_cert_name(x, name, sizeof(name));
 	eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
 	if (!eku)
 		return bad(err, who,
