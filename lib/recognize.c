@@ -76,17 +76,19 @@ void cc_recognizer_free(struct cc_recognizer *r)
 
 /* ---- QR codes, with zbar ---- */
 
-static void read_qr(PIX *pix, struct page_result *pr)
+int cc_qr_read(PIX *pix, char *out, size_t size)
 {
 	PIX *g = pixGetDepth(pix) == 32 ? pixConvertRGBToLuminance(pix)
 					: pixConvertTo8(pix, 0);
 	zbar_image_scanner_t *sc = NULL;
 	zbar_image_t *zi = NULL;
 	unsigned char *buf = NULL;
-	int w, h;
+	int w, h, found = 0;
 
+	if (size)
+		out[0] = '\0';
 	if (!g)
-		return;
+		return 0;
 	w = pixGetWidth(g);
 	h = pixGetHeight(g);
 	buf = malloc((size_t)w * h);
@@ -114,11 +116,11 @@ static void read_qr(PIX *pix, struct page_result *pr)
 			unsigned len = zbar_symbol_get_data_length(sym);
 
 			if (zbar_symbol_get_type(sym) != ZBAR_QRCODE ||
-			    len >= sizeof(pr->qr_payload))
+			    len >= size)
 				continue;
-			memcpy(pr->qr_payload, data, len);
-			pr->qr_payload[len] = '\0';
-			pr->has_qr = 1;
+			memcpy(out, data, len);
+			out[len] = '\0';
+			found = 1;
 			break;
 		}
 	}
@@ -129,6 +131,7 @@ out:
 		zbar_image_scanner_destroy(sc);
 	free(buf);
 	pixDestroy(&g);
+	return found;
 }
 
 static int read_mrz(struct cc_recognizer *r, PIX *pix, int dpi,
@@ -219,7 +222,8 @@ int cc_recognizer_page(struct cc_recognizer *r, int index, PIX *pix, int dpi,
 	/* Only the card front carries the QR code the checks use; zbar on a
 	 * full A4 page costs more than a tenth of a second. */
 	if (!strcmp(pr->type, "id-front")) {
-		read_qr(pix, pr);
+		pr->has_qr = cc_qr_read(pix, pr->qr_payload,
+					sizeof(pr->qr_payload));
 		if (pr->has_qr) {
 			struct cc_error qerr = {0, ""};
 

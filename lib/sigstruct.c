@@ -22,6 +22,7 @@
 #define MAX_SIGS 1024
 #define MAX_NODES 100000 /* field tree nodes visited */
 #define MAX_DEPTH 64	 /* of field trees and DER */
+#define MAX_DSS 1000	 /* streams read from each /DSS array */
 
 /* ---- raw bytes ---- */
 
@@ -529,6 +530,59 @@ static void walk_fields(struct walk *w, qpdf_oh arr, const char *parent,
 	}
 }
 
+/* Every stream of the /DSS array k, decoded, onto arr. */
+static int dss_streams(qpdf_data q, qpdf_oh dss, const char *k,
+		       struct cc_buf **arr, size_t *n)
+{
+	qpdf_oh a = key(q, dss, k);
+	int items = qpdf_oh_is_array(q, a) ? qpdf_oh_get_array_n_items(q, a)
+					   : 0;
+
+	for (int i = 0; i < items && i < MAX_DSS; i++) {
+		qpdf_oh st = qpdf_oh_get_array_item(q, a, i);
+		unsigned char *b = NULL;
+		size_t len = 0;
+		struct cc_buf *p;
+
+		if (!qpdf_oh_is_stream(q, st))
+			continue;
+		if (qpdf_oh_get_stream_data(q, st, qpdf_dl_generalized, NULL,
+					    &b, &len) ||
+		    !b) {
+			free(b);
+			continue; /* undecodable: of no use */
+		}
+		p = realloc(*arr, (*n + 1) * sizeof(*p));
+		if (!p) {
+			free(b);
+			return -1;
+		}
+		*arr = p;
+		memset(&p[*n], 0, sizeof(p[*n]));
+		cc_buf_put(&p[*n], b, len);
+		free(b);
+		if (p[*n].failed) {
+			cc_buf_free(&p[*n]);
+			return -1;
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
+static int read_dss(qpdf_data q, struct cc_revdata *d)
+{
+	qpdf_oh dss = key(q, qpdf_get_root(q), "/DSS");
+
+	if (!qpdf_oh_is_dictionary(q, dss))
+		return 0;
+	if (dss_streams(q, dss, "/Certs", &d->certs, &d->ncerts) ||
+	    dss_streams(q, dss, "/OCSPs", &d->ocsps, &d->nocsps) ||
+	    dss_streams(q, dss, "/CRLs", &d->crls, &d->ncrls))
+		return -1;
+	return 0;
+}
+
 /* The /ByteRange of v into g->range; NULL when it holds, else the rule. */
 static const char *byte_range(qpdf_data q, qpdf_oh v, size_t len,
 			      struct cc_sig_struct *g)
@@ -681,7 +735,7 @@ int cc_sig_struct_read(const unsigned char *data, size_t len, const char *name,
 	w.out = out;
 	af = key(q, qpdf_get_root(q), "/AcroForm");
 	walk_fields(&w, key(q, af, "/Fields"), "", 0, 0);
-	if (w.oom)
+	if (w.oom || read_dss(q, &out->dss))
 		goto oom;
 	out->damaged = qpdf_more_warnings(q) != QPDF_FALSE;
 	if (qpdf_has_error(q)) {
@@ -711,5 +765,6 @@ void cc_sig_structs_free(struct cc_sig_structs *s)
 		free(s->sig[i].contents);
 	free(s->sig);
 	free(s->eof);
+	cc_revdata_free(&s->dss);
 	memset(s, 0, sizeof(*s));
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "revocation.h"
 
 struct cc_sig_struct {
 	char field[128];      /* the signature field's full name */
@@ -60,6 +61,10 @@ struct cc_sig_structs {
 	 * reader that reconstructs the cross-reference may see other objects
 	 * than the ones the revisions list. */
 	int damaged;
+	/* The streams of the final document's /DSS (/Certs, /OCSPs, /CRLs),
+	 * decoded, unchecked: what cc-verify may use to build paths and
+	 * judge revocation. */
+	struct cc_revdata dss;
 };
 
 /*
