@@ -30,6 +30,8 @@
 #include "pdf.h"
 #include "pdfinc.h"
 #include "revocation.h"
+#include "sigcrypto.h"
+#include "sigstruct.h"
 #include "signer.h"
 #include "tsa.h"
 
@@ -800,8 +802,50 @@ static int signature_tst(const unsigned char *file, size_t len,
 	return rc;
 }
 
+/* Into all: the validation data of every signature in the file other than
+ * the one whose /ByteRange is br (the certifier's, before the seal), and
+ * of their time-stamping units, so that the copy carries all a verifier
+ * needs. A revoked signer is refused here as the signer is. */
+static int earlier_signers(const unsigned char *in, size_t inlen,
+			   const char *name, const unsigned long long br[4],
+			   const struct cc_revdata_opts *ro,
+			   struct cc_revdata *all, struct cc_error *err)
+{
+	struct cc_sig_structs ss;
+	int rc = cc_sig_struct_read(in, inlen, name, &ss, err);
+
+	for (size_t i = 0; rc == CC_OK && i < ss.n; i++) {
+		const struct cc_sig_struct *g = &ss.sig[i];
+		struct cc_sig_crypto c;
+		struct cc_revdata one = {0}, two = {0};
+
+		if (!g->ok || !memcmp(g->range, br, sizeof(g->range)))
+			continue;
+		if (cc_sig_crypto_check(in, inlen, g->range, g->contents,
+					g->contents_len, g->is_doc_timestamp,
+					&c, err)) {
+			rc = CC_OK; /* not ours to judge: cc-verify will */
+			continue;
+		}
+		if (c.signer && !g->is_doc_timestamp)
+			rc = cc_revdata_collect(c.signer, c.certs, ro, &one,
+						err);
+		if (rc == CC_OK && c.tsa)
+			rc = cc_revdata_collect(c.tsa, c.tsa_certs, ro, &two,
+						err);
+		if (rc == CC_OK && (merge(all, &one) || merge(all, &two)))
+			rc = cc_error_set(err, CC_SYSTEM, "out of memory");
+		cc_revdata_free(&one);
+		cc_revdata_free(&two);
+		cc_sig_crypto_free(&c);
+	}
+	cc_sig_structs_free(&ss);
+	return rc;
+}
+
 /* B-LT: the validation data of the signer's and the TSA's certificates in
- * the /DSS, in a further incremental update. */
+ * the /DSS, in a further incremental update (and of the file's earlier
+ * signatures). */
 static int add_dss(const unsigned char *in, size_t inlen, const char *name,
 		   struct cc_signer *signer, const struct cc_pades_opts *o,
 		   struct cc_buf *out, struct cc_pades_result *res,
@@ -854,6 +898,12 @@ static int add_dss(const unsigned char *in, size_t inlen, const char *name,
 						  "out of memory");
 			goto out;
 		}
+	}
+	if ((rc = earlier_signers(in, inlen, name, res->byte_range, &ro, &all,
+				  err))) {
+		if (rc == CC_NO)
+			rc = err->code = CC_SYSTEM;
+		goto out;
 	}
 	pl.pdf = cc_pdf_open(in, inlen, name, err);
 	if (!pl.pdf) {
