@@ -31,7 +31,7 @@ B := build/$(if $(SANITIZE),san,opt)
 
 MODULES := error output digest report config cli buf tiffmem image tiffwriter \
 	quality cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields \
-	mrzread recognize ossl pdf pdfinc pades secret signer http tsa font statement certpage \
+	mrzread qr recognize ossl pdf pdfinc pades secret signer http tsa font statement certpage \
 	revocation vcode seal register register_sqlite register_pg stamp \
 	sigstruct sigcrypto sigtrust
 TOOLS := cc-scan cc-ocr cc-sign cc-stamp

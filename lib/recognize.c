@@ -1,4 +1,5 @@
 /* recognize.c - classification, fields, QR, MRZ and validity checks. */
+#include "qr.h"
 #include "recognize.h"
 
 #include <stdarg.h>
@@ -7,7 +8,6 @@
 #include <string.h>
 
 #include <allheaders.h>
-#include <zbar.h>
 
 #include "fields.h"
 #include "idqr.h"
@@ -72,66 +72,6 @@ void cc_recognizer_free(struct cc_recognizer *r)
 	json_decref(r->checks);
 	free(r->tessdata);
 	free(r);
-}
-
-/* ---- QR codes, with zbar ---- */
-
-int cc_qr_read(PIX *pix, char *out, size_t size)
-{
-	PIX *g = pixGetDepth(pix) == 32 ? pixConvertRGBToLuminance(pix)
-					: pixConvertTo8(pix, 0);
-	zbar_image_scanner_t *sc = NULL;
-	zbar_image_t *zi = NULL;
-	unsigned char *buf = NULL;
-	int w, h, found = 0;
-
-	if (size)
-		out[0] = '\0';
-	if (!g)
-		return 0;
-	w = pixGetWidth(g);
-	h = pixGetHeight(g);
-	buf = malloc((size_t)w * h);
-	sc = zbar_image_scanner_create();
-	zi = zbar_image_create();
-	if (!buf || !sc || !zi)
-		goto out;
-	for (int y = 0; y < h; y++) {
-		l_uint32 *line = pixGetData(g) + (size_t)y * pixGetWpl(g);
-
-		for (int x = 0; x < w; x++)
-			buf[(size_t)y * w + x] =
-				(unsigned char)GET_DATA_BYTE(line, x);
-	}
-	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_ENABLE, 0);
-	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-	zbar_image_set_format(zi, zbar_fourcc('Y', '8', '0', '0'));
-	zbar_image_set_size(zi, (unsigned)w, (unsigned)h);
-	zbar_image_set_data(zi, buf, (unsigned long)w * h, NULL);
-	if (zbar_scan_image(sc, zi) > 0) {
-		const zbar_symbol_t *sym = zbar_image_first_symbol(zi);
-
-		for (; sym; sym = zbar_symbol_next(sym)) {
-			const char *data = zbar_symbol_get_data(sym);
-			unsigned len = zbar_symbol_get_data_length(sym);
-
-			if (zbar_symbol_get_type(sym) != ZBAR_QRCODE ||
-			    len >= size)
-				continue;
-			memcpy(out, data, len);
-			out[len] = '\0';
-			found = 1;
-			break;
-		}
-	}
-out:
-	if (zi)
-		zbar_image_destroy(zi);
-	if (sc)
-		zbar_image_scanner_destroy(sc);
-	free(buf);
-	pixDestroy(&g);
-	return found;
 }
 
 static int read_mrz(struct cc_recognizer *r, PIX *pix, int dpi,

@@ -41,8 +41,5 @@ int cc_recognizer_finish(struct cc_recognizer *r, json_t *report,
 			 struct cc_error *err);
 void cc_recognizer_free(struct cc_recognizer *r);
 
-/* The text of the first QR code zbar finds on pix, into out (size bytes,
- * NUL included; a longer payload is skipped): 1 when found, else 0. */
-int cc_qr_read(struct Pix *pix, char *out, size_t size);
 
 #endif

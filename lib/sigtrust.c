@@ -34,12 +34,26 @@ struct revitem {
 	const char *source; /* "in the file", "given", "fetched" */
 };
 
+/* What one piece of revocation data said of one certificate: asked once
+ * per context (the data of a batch's files is shared). */
+struct verdict {
+	size_t item;
+	X509 *cert; /* a reference */
+	int rc;	    /* of cc_revocation_status */
+	struct cc_revstatus st;
+	char msg[256];
+};
+
 struct cc_trust {
 	X509_STORE *store;
 	int anchors;
 	STACK_OF(X509) * pool;
+	struct cc_buf *seen; /* DER of the certificates added, parsed once */
+	size_t nseen;
 	struct revitem *rev;
 	size_t nrev, caprev;
+	struct verdict *verdicts;
+	size_t nverdicts, capverdicts;
 	int offline;
 	long timeout_ms;
 	time_t now;
@@ -258,6 +272,12 @@ void cc_trust_free(struct cc_trust *t)
 	for (size_t i = 0; i < t->nrev; i++)
 		cc_buf_free(&t->rev[i].der);
 	free(t->rev);
+	for (size_t i = 0; i < t->nseen; i++)
+		cc_buf_free(&t->seen[i]);
+	free(t->seen);
+	for (size_t i = 0; i < t->nverdicts; i++)
+		X509_free(t->verdicts[i].cert);
+	free(t->verdicts);
 	free(t);
 }
 
@@ -294,11 +314,26 @@ int cc_trust_add_cert_der(struct cc_trust *t, const unsigned char *der,
 			  size_t len)
 {
 	const unsigned char *p = der;
+	struct cc_buf *grown;
 	X509 *x;
 	int rc;
 
-	if (len > LONG_MAX)
+	if (len > LONG_MAX || t->nseen >= MAX_REVDATA)
 		return 0;
+	for (size_t i = 0; i < t->nseen; i++)
+		if (t->seen[i].len == len && !memcmp(t->seen[i].data, der, len))
+			return 0;
+	grown = realloc(t->seen, (t->nseen + 1) * sizeof(*grown));
+	if (!grown)
+		return CC_SYSTEM;
+	t->seen = grown;
+	memset(&grown[t->nseen], 0, sizeof(*grown));
+	cc_buf_put(&grown[t->nseen], der, len);
+	if (grown[t->nseen].failed) {
+		cc_buf_free(&grown[t->nseen]);
+		return CC_SYSTEM;
+	}
+	t->nseen++;
 	x = d2i_X509(NULL, &p, (long)len);
 	ERR_clear_error();
 	if (!x)
@@ -459,6 +494,47 @@ static void describe(char *out, size_t size, const struct revitem *it,
 		 it->source, date);
 }
 
+/* cc_revocation_status of item i on x, asked once per context. */
+static int status_of(struct cc_trust *t, size_t i, X509 *x, X509 *issuer,
+		     struct cc_revstatus *st, struct cc_error *e)
+{
+	const struct revitem *it = &t->rev[i];
+	struct verdict *v;
+	int rc;
+
+	for (size_t k = 0; k < t->nverdicts; k++) {
+		v = &t->verdicts[k];
+		if (v->item == i && !X509_cmp(v->cert, x)) {
+			*st = v->st;
+			snprintf(e->msg, sizeof(e->msg), "%s", v->msg);
+			e->code = v->rc;
+			return v->rc;
+		}
+	}
+	rc = cc_revocation_status(it->der.data, it->der.len, it->crl, x,
+				  issuer, st, e);
+	if (rc == CC_SYSTEM)
+		return rc; /* out of memory: not an answer to keep */
+	if (t->nverdicts == t->capverdicts) {
+		size_t n = t->capverdicts ? 2 * t->capverdicts : 32;
+		struct verdict *p = realloc(t->verdicts, n * sizeof(*p));
+
+		if (!p)
+			return rc;
+		t->verdicts = p;
+		t->capverdicts = n;
+	}
+	if (!X509_up_ref(x))
+		return rc;
+	v = &t->verdicts[t->nverdicts++];
+	v->item = i;
+	v->cert = x;
+	v->rc = rc;
+	v->st = *st;
+	snprintf(v->msg, sizeof(v->msg), "%s", rc ? e->msg : "");
+	return rc;
+}
+
 /*
  * The revocation status of x (issued by issuer) for a signature proven at
  * poe, from item i on; 1 when settled (good, or a verdict set in r), 0
@@ -475,8 +551,7 @@ static int judge(struct cc_trust *t, size_t from, X509 *x, X509 *issuer,
 		const struct revitem *it = &t->rev[i];
 		struct cc_revstatus st;
 		struct cc_error e = {0};
-		int rc = cc_revocation_status(it->der.data, it->der.len,
-					      it->crl, x, issuer, &st, &e);
+		int rc = status_of(t, i, x, issuer, &st, &e);
 
 		if (rc == CC_NO)
 			continue;

@@ -1,0 +1,70 @@
+/*
+ * qr.c - QR codes read with zbar (qr.h): the ID card's (cc-ocr) and a
+ * printed copy's (cc-verify --image). Apart from recognize.c so that a tool
+ * that reads QR codes need not load Tesseract.
+ */
+#include "qr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <leptonica/allheaders.h>
+#include <zbar.h>
+
+int cc_qr_read(PIX *pix, char *out, size_t size)
+{
+	PIX *g = pixGetDepth(pix) == 32 ? pixConvertRGBToLuminance(pix)
+					: pixConvertTo8(pix, 0);
+	zbar_image_scanner_t *sc = NULL;
+	zbar_image_t *zi = NULL;
+	unsigned char *buf = NULL;
+	int w, h, found = 0;
+
+	if (size)
+		out[0] = '\0';
+	if (!g)
+		return 0;
+	w = pixGetWidth(g);
+	h = pixGetHeight(g);
+	buf = malloc((size_t)w * h);
+	sc = zbar_image_scanner_create();
+	zi = zbar_image_create();
+	if (!buf || !sc || !zi)
+		goto out;
+	for (int y = 0; y < h; y++) {
+		l_uint32 *line = pixGetData(g) + (size_t)y * pixGetWpl(g);
+
+		for (int x = 0; x < w; x++)
+			buf[(size_t)y * w + x] =
+				(unsigned char)GET_DATA_BYTE(line, x);
+	}
+	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_ENABLE, 0);
+	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+	zbar_image_set_format(zi, zbar_fourcc('Y', '8', '0', '0'));
+	zbar_image_set_size(zi, (unsigned)w, (unsigned)h);
+	zbar_image_set_data(zi, buf, (unsigned long)w * h, NULL);
+	if (zbar_scan_image(sc, zi) > 0) {
+		const zbar_symbol_t *sym = zbar_image_first_symbol(zi);
+
+		for (; sym; sym = zbar_symbol_next(sym)) {
+			const char *data = zbar_symbol_get_data(sym);
+			unsigned len = zbar_symbol_get_data_length(sym);
+
+			if (zbar_symbol_get_type(sym) != ZBAR_QRCODE ||
+			    len >= size)
+				continue;
+			memcpy(out, data, len);
+			out[len] = '\0';
+			found = 1;
+			break;
+		}
+	}
+out:
+	if (zi)
+		zbar_image_destroy(zi);
+	if (sc)
+		zbar_image_scanner_destroy(sc);
+	free(buf);
+	pixDestroy(&g);
+	return found;
+}

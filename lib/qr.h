@@ -1,0 +1,13 @@
+/* qr.h - QR codes read from an image with zbar. */
+#ifndef CC_QR_H
+#define CC_QR_H
+
+#include <stddef.h>
+
+struct Pix;
+
+/* The text of the first QR code zbar finds on pix, into out (size bytes,
+ * NUL included; a longer payload is skipped): 1 when found, else 0. */
+int cc_qr_read(struct Pix *pix, char *out, size_t size);
+
+#endif
