@@ -102,7 +102,7 @@ usf-byterange-missing.pdf	other,valid		trusted			bad	9,000,000
 usf-byterange-null.pdf		other,valid		trusted			bad	9,000,000
 usf-byterange-zero.pdf		mismatch,valid		trusted			bad	9,000,000
 usf-byterange-negative.pdf	other,valid		trusted			bad	9,000,000
-usf-byterange-beyond.pdf	mismatch,valid		trusted			bad	9,000,000
+usf-byterange-beyond.pdf	other,valid		trusted			bad	9,000,000
 usf-byterange-overflow.pdf	other,valid		trusted			bad	9,000,000
 usf-seal-contents-zero.pdf	valid,other		trusted			bad	9,000,000
 usf-inplace-contents-zero.pdf	other,other		-			bad	9,000,000
