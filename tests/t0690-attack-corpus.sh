@@ -43,6 +43,8 @@ mutool_verdict() {
 test_case 'the corpus is made, quietly, with a well-formed manifest'
 need qpdf pdfsig mutool pdftotext pdfinfo openssl faketime sqlite3 jq
 pki_setup && start_pki_services
+# The tools of this build (CC_BUILD: build/opt, or build/san in sanitizer runs).
+export CC_BIN="$CC_BUILD/bin"
 expect_success "$TESTS_DIR/gen-attacks" "$C" "$PKI" "$TSA_URL/tsa"
 if active; then
 	[ -s "$T/out" ] || [ -s "$T/err" ] && fail "gen-attacks is not quiet: $(cat "$T/out" "$T/err")"
