@@ -12,7 +12,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void clear(const struct cc_dynsym *s)
 {
-	static void *const none;
+	void *none = NULL;
 
 	for (; s->name; s++)
 		memcpy(s->where, &none, sizeof(none));

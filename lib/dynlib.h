@@ -9,7 +9,7 @@
  *	CC_DYNLIB(libz, "libz.so.1", LIBZ);
  *	...
  *	if (cc_dynlib_load(&libz, err))
- *		return err->code;
+ *		return CC_SYSTEM;
  *	v = sym_zlibVersion();
  *
  * The library is the one of that soname, as the distribution installs it.
@@ -30,7 +30,7 @@ struct cc_dynlib {
 	const struct cc_dynsym *syms; /* ends with {NULL, NULL} */
 	/* Owned by cc_dynlib_load: 0 not tried, 1 loaded, -1 failed (why). */
 	_Atomic int state;
-	char why[200];
+	char why[256];
 };
 
 /*

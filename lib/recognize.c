@@ -165,7 +165,7 @@ int cc_recognizer_page(struct cc_recognizer *r, int index, PIX *pix, int dpi,
 		rc = cc_qr_read(pix, pr->qr_payload, sizeof(pr->qr_payload),
 				err);
 		if (rc < 0)
-			return err->code;
+			return CC_SYSTEM;
 		pr->has_qr = rc;
 		if (pr->has_qr) {
 			struct cc_error qerr = {0, ""};
