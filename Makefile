@@ -26,7 +26,10 @@ override CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAGS) \
 # Each tool loads only the shared libraries it uses (a faster start).
 override LDFLAGS += $(SANFLAGS) -Wl,--as-needed
 # libunistring has no pkg-config file; libgomp is Tesseract's OpenMP runtime.
-LIBS := $(shell pkg-config --libs $(PKGS)) -lunistring -lgomp -lpthread -lm
+# tesseract.pc names -lcurl too: filtered, so that a call that bypasses
+# lib/dynlib.c fails to link.
+LIBS := $(filter-out $(shell pkg-config --libs $(DLPKGS)), \
+	$(shell pkg-config --libs $(PKGS))) -lunistring -lgomp -lpthread -lm
 
 # Builds with different flags live apart, so switching never mixes objects.
 B := build/$(if $(SANITIZE),san,opt)
