@@ -8,8 +8,10 @@ DATADIR ?= $(PREFIX)/share/certcopy
 CC ?= cc
 PKGS := lept libtiff-4 libpng libjpeg popt jansson openssl inih sane-backends \
 	zlib lcms2 \
-	tesseract zbar libqpdf libcurl libp11 harfbuzz harfbuzz-subset freetype2 \
-	libqrencode sqlite3 libpq
+	tesseract libqpdf libp11 harfbuzz harfbuzz-subset freetype2 \
+	libqrencode sqlite3
+# Loaded at first use (lib/dynlib.c), not linked: their headers only.
+DLPKGS := zbar libcurl libpq
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings
 ifdef WERROR
@@ -19,17 +21,20 @@ ifdef SANITIZE
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif
 override CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAGS) \
-	-DCC_VERSION='"$(VERSION)"' -Ilib $(shell pkg-config --cflags $(PKGS)) \
-	-MMD -MP $(CFLAGS)
+	-DCC_VERSION='"$(VERSION)"' -Ilib \
+	$(shell pkg-config --cflags $(PKGS) $(DLPKGS)) -MMD -MP $(CFLAGS)
 # Each tool loads only the shared libraries it uses (a faster start).
 override LDFLAGS += $(SANFLAGS) -Wl,--as-needed
 # libunistring has no pkg-config file; libgomp is Tesseract's OpenMP runtime.
-LIBS := $(shell pkg-config --libs $(PKGS)) -lunistring -lgomp -lpthread -lm
+# tesseract.pc names -lcurl too: filtered, so that a call that bypasses
+# lib/dynlib.c fails to link.
+LIBS := $(filter-out $(shell pkg-config --libs $(DLPKGS)), \
+	$(shell pkg-config --libs $(PKGS))) -lunistring -lgomp -lpthread -lm
 
 # Builds with different flags live apart, so switching never mixes objects.
 B := build/$(if $(SANITIZE),san,opt)
 
-MODULES := error output digest report config cli buf tiffmem image tiffwriter \
+MODULES := error dynlib output digest report config cli buf tiffmem image tiffwriter \
 	quality cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields \
 	mrzread qr recognize ossl pdf pdfinc pades secret signer http tsa font statement certpage \
 	revocation vcode seal register register_sqlite register_pg stamp \
@@ -66,6 +71,9 @@ $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
 
+# The register's test checks what libpq's own client sees.
+$(B)/tests/test-register: LIBS += $(shell pkg-config --libs libpq)
+
 # Drives the register from shell tests and tests/bench/register.
 $(B)/tests/register-driver: $(B)/tests/register-driver.o $(LIBA)
 	@mkdir -p $(@D)
@@ -82,7 +90,7 @@ $(FUZZDIR)/%: tests/fuzz/%.c $(MODULES:%=lib/%.c)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
 		-fsanitize=fuzzer,address,undefined -DCC_VERSION='"$(VERSION)"' \
-		$(shell pkg-config --cflags $(PKGS)) -o $@ $^ $(LIBS)
+		$(shell pkg-config --cflags $(PKGS) $(DLPKGS)) -o $@ $^ $(LIBS)
 
 fuzz: $(FUZZERS:%=$(FUZZDIR)/%)
 

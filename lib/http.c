@@ -1,4 +1,7 @@
-/* http.c - one HTTP(S) request through libcurl's easy interface (http.h). */
+/*
+ * http.c - one HTTP(S) request through libcurl's easy interface (http.h).
+ * libcurl is loaded at the first request (dynlib.h).
+ */
 #include "http.h"
 
 #include <pthread.h>
@@ -9,6 +12,8 @@
 
 #include <curl/curl.h>
 
+#include "dynlib.h"
+
 #ifndef CC_VERSION
 #define CC_VERSION "unknown"
 #endif
@@ -16,12 +21,24 @@
 /* Room for a URL in a message; longer ones are cut. */
 #define URL_SHOWN 160
 
+#define LIBCURL(X)                                                             \
+	X(curl_global_init)                                                    \
+	X(curl_easy_init)                                                      \
+	X(curl_easy_setopt)                                                    \
+	X(curl_easy_perform)                                                   \
+	X(curl_easy_getinfo)                                                   \
+	X(curl_easy_strerror)                                                  \
+	X(curl_easy_cleanup)                                                   \
+	X(curl_slist_append)                                                   \
+	X(curl_slist_free_all)
+CC_DYNLIB(libcurl, "libcurl.so.4", LIBCURL);
+
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static CURLcode init_result = CURLE_FAILED_INIT;
 
 static void global_init(void)
 {
-	init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+	init_result = sym_curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 void cc_http_printable(char *dst, size_t size, const char *src, size_t len)
@@ -67,7 +84,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 
 	(void)size; /* always 1 */
 	/* An error page is not kept, and may be as long as it likes. */
-	if (curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status) !=
+	if (sym_curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status) !=
 		    CURLE_OK ||
 	    status != 200) {
 		s->bad_status = 1;
@@ -152,13 +169,17 @@ int cc_http_request(const char *url, const char *content_type, const void *body,
 		return cc_error_set(err, CC_USAGE,
 				    "cannot post to '%s': bad content type",
 				    shown);
+	if (cc_dynlib_load(&libcurl, err)) {
+		cc_error_prefix(err, "cannot reach '%s'", shown);
+		return CC_SYSTEM;
+	}
 	pthread_once(&init_once, global_init);
 	if (init_result != CURLE_OK)
 		return cc_error_set(err, CC_SYSTEM,
 				    "cannot reach '%s': libcurl: %s", shown,
-				    curl_easy_strerror(init_result));
+				    sym_curl_easy_strerror(init_result));
 
-	curl = curl_easy_init();
+	curl = sym_curl_easy_init();
 	if (!curl) {
 		ret = cc_error_set(err, CC_SYSTEM,
 				   "cannot reach '%s': libcurl cannot start",
@@ -166,7 +187,7 @@ int cc_http_request(const char *url, const char *content_type, const void *body,
 		goto out;
 	}
 	/* No "Expect: 100-continue": a server that ignores it costs a second. */
-	headers = curl_slist_append(NULL, "Expect:");
+	headers = sym_curl_slist_append(NULL, "Expect:");
 	if (headers && body) {
 		n = snprintf(header, sizeof(header), "Content-Type: %s",
 			     content_type);
@@ -177,7 +198,7 @@ int cc_http_request(const char *url, const char *content_type, const void *body,
 					   shown);
 			goto out;
 		}
-		h = curl_slist_append(headers, header);
+		h = sym_curl_slist_append(headers, header);
 		if (!h) {
 			ret = cc_error_set(err, CC_SYSTEM, "out of memory");
 			goto out;
@@ -197,7 +218,7 @@ int cc_http_request(const char *url, const char *content_type, const void *body,
 #define SET(opt, val)                                                          \
 	do {                                                                   \
 		if (rc == CURLE_OK)                                            \
-			rc = curl_easy_setopt(curl, opt, val);                 \
+			rc = sym_curl_easy_setopt(curl, opt, val);             \
 	} while (0)
 	SET(CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -225,12 +246,12 @@ int cc_http_request(const char *url, const char *content_type, const void *body,
 #undef SET
 	if (rc != CURLE_OK) {
 		ret = cc_error_set(err, CC_SYSTEM, "cannot reach '%s': %s",
-				   shown, curl_easy_strerror(rc));
+				   shown, sym_curl_easy_strerror(rc));
 		goto out;
 	}
 
-	rc = curl_easy_perform(curl);
-	if (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) !=
+	rc = sym_curl_easy_perform(curl);
+	if (sym_curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) !=
 	    CURLE_OK)
 		status = 0;
 	if (sink.no_memory) {
@@ -244,12 +265,13 @@ int cc_http_request(const char *url, const char *content_type, const void *body,
 				   max_response);
 	} else if (rc != CURLE_OK) {
 		cc_http_printable(why, sizeof(why),
-				  curlmsg[0] ? curlmsg : curl_easy_strerror(rc),
+				  curlmsg[0] ? curlmsg
+					     : sym_curl_easy_strerror(rc),
 				  SIZE_MAX);
 		ret = cc_error_set(err, CC_SYSTEM, "cannot reach '%s': %s",
 				   shown, why);
 	} else if (expect_type &&
-		   (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type) !=
+		   (sym_curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type) !=
 			    CURLE_OK ||
 		    !same_type(type, expect_type))) {
 		ret = wrong_type(shown, type, expect_type, err);
@@ -261,7 +283,7 @@ out:
 		out->len = old_len;
 		out->failed = old_failed;
 	}
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(curl);
+	sym_curl_slist_free_all(headers);
+	sym_curl_easy_cleanup(curl);
 	return ret;
 }

@@ -4,10 +4,13 @@
 
 #include <stddef.h>
 
+#include "error.h"
+
 struct Pix;
 
 /* The text of the first QR code zbar finds on pix, into out (size bytes,
- * NUL included; a longer payload is skipped): 1 when found, else 0. */
-int cc_qr_read(struct Pix *pix, char *out, size_t size);
+ * NUL included; a longer payload is skipped): 1 when found, else 0; -1 with
+ * err filled (CC_SYSTEM "cannot load libzbar.so.0: ...") without zbar. */
+int cc_qr_read(struct Pix *pix, char *out, size_t size, struct cc_error *err);
 
 #endif

@@ -162,8 +162,11 @@ int cc_recognizer_page(struct cc_recognizer *r, int index, PIX *pix, int dpi,
 	/* Only the card front carries the QR code the checks use; zbar on a
 	 * full A4 page costs more than a tenth of a second. */
 	if (!strcmp(pr->type, "id-front")) {
-		pr->has_qr = cc_qr_read(pix, pr->qr_payload,
-					sizeof(pr->qr_payload));
+		rc = cc_qr_read(pix, pr->qr_payload, sizeof(pr->qr_payload),
+				err);
+		if (rc < 0)
+			return CC_SYSTEM;
+		pr->has_qr = rc;
 		if (pr->has_qr) {
 			struct cc_error qerr = {0, ""};
 

@@ -6,6 +6,7 @@
  * failure) and 40P01 (deadlock) ask the caller to run the transaction
  * again; 23505 is a unique constraint. A migration holds an advisory lock,
  * so that kiosks starting together do not create the tables twice.
+ * libpq is loaded when the first PostgreSQL register opens (dynlib.h).
  */
 #include "register_impl.h"
 
@@ -13,6 +14,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "dynlib.h"
+
+#define LIBPQ(X)                                                               \
+	X(PQconnectdbParams)                                                   \
+	X(PQstatus)                                                            \
+	X(PQsetClientEncoding)                                                 \
+	X(PQerrorMessage)                                                      \
+	X(PQfinish)                                                            \
+	X(PQprepare)                                                           \
+	X(PQexecPrepared)                                                      \
+	X(PQexecParams)                                                        \
+	X(PQresultStatus)                                                      \
+	X(PQresultErrorField)                                                  \
+	X(PQresultErrorMessage)                                                \
+	X(PQntuples)                                                           \
+	X(PQnfields)                                                           \
+	X(PQgetisnull)                                                         \
+	X(PQgetvalue)                                                          \
+	X(PQclear)
+CC_DYNLIB(libpq, "libpq.so.5", LIBPQ);
 
 #define MAX_PARAMS 24
 #define MAX_COLS 32
@@ -68,10 +90,11 @@ static const char *prepared(struct pg_db *db, const char *sql, const char *text,
 		return NULL;
 	snprintf(db->cache[db->ncache].name, sizeof(db->cache[0].name), "s%zu",
 		 db->ncache);
-	*res = PQprepare(db->conn, db->cache[db->ncache].name, text, np, NULL);
-	if (!*res || PQresultStatus(*res) != PGRES_COMMAND_OK)
+	*res = sym_PQprepare(db->conn, db->cache[db->ncache].name, text, np,
+			     NULL);
+	if (!*res || sym_PQresultStatus(*res) != PGRES_COMMAND_OK)
 		return NULL;
-	PQclear(*res);
+	sym_PQclear(*res);
 	*res = NULL;
 	db->cache[db->ncache].sql = sql;
 	return db->cache[db->ncache++].name;
@@ -105,16 +128,16 @@ static int pg_exec(struct cc_register *r, const char *sql,
 	}
 	name = prepared(db, sql, text, (int)np, &res);
 	if (name)
-		res = PQexecPrepared(conn, name, (int)np, values, NULL, NULL,
-				     0);
+		res = sym_PQexecPrepared(conn, name, (int)np, values, NULL,
+					 NULL, 0);
 	else if (!res)
-		res = PQexecParams(conn, text, (int)np, NULL, values, NULL,
-				   NULL, 0);
-	switch (res ? PQresultStatus(res) : PGRES_FATAL_ERROR) {
+		res = sym_PQexecParams(conn, text, (int)np, NULL, values, NULL,
+				       NULL, 0);
+	switch (res ? sym_PQresultStatus(res) : PGRES_FATAL_ERROR) {
 	case PGRES_COMMAND_OK:
 		break;
 	case PGRES_TUPLES_OK: {
-		int nr = PQntuples(res), nc = PQnfields(res);
+		int nr = sym_PQntuples(res), nc = sym_PQnfields(res);
 
 		if (!rows)
 			break;
@@ -128,9 +151,9 @@ static int pg_exec(struct cc_register *r, const char *sql,
 			const char *cells[MAX_COLS];
 
 			for (int j = 0; j < nc; j++)
-				cells[j] = PQgetisnull(res, i, j)
+				cells[j] = sym_PQgetisnull(res, i, j)
 						   ? NULL
-						   : PQgetvalue(res, i, j);
+						   : sym_PQgetvalue(res, i, j);
 			if (cc_reg_rows_add(rows, (size_t)nc, cells))
 				rc = cc_error_set(err, CC_SYSTEM,
 						  "out of memory");
@@ -139,11 +162,13 @@ static int pg_exec(struct cc_register *r, const char *sql,
 	}
 	default: {
 		const char *state =
-			res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+			res ? sym_PQresultErrorField(res, PG_DIAG_SQLSTATE)
+			    : NULL;
 
-		pg_msg(res ? PQresultErrorMessage(res) : PQerrorMessage(conn),
+		pg_msg(res ? sym_PQresultErrorMessage(res)
+			   : sym_PQerrorMessage(conn),
 		       msg, sizeof(msg));
-		if (PQstatus(conn) != CONNECTION_OK)
+		if (sym_PQstatus(conn) != CONNECTION_OK)
 			rc = cc_error_set(err, CC_SYSTEM,
 					  "register '%s': connection lost: %s",
 					  r->name, msg);
@@ -159,7 +184,7 @@ static int pg_exec(struct cc_register *r, const char *sql,
 					  r->name, msg);
 	}
 	}
-	PQclear(res);
+	sym_PQclear(res);
 	return rc;
 }
 
@@ -168,7 +193,7 @@ static void pg_close(struct cc_register *r)
 	struct pg_db *db = r->db;
 
 	if (db) {
-		PQfinish(db->conn);
+		sym_PQfinish(db->conn);
 		free(db);
 	}
 	r->db = NULL;
@@ -194,24 +219,32 @@ int cc_reg_pg_open(struct cc_register *r, const char *uri, struct cc_error *err)
 		"connect_timeout", "fallback_application_name", "dbname", NULL};
 	const char *values[] = {"10", "certcopy", uri, NULL};
 	char msg[200];
-	struct pg_db *db = calloc(1, sizeof(*db));
+	struct pg_db *db;
 	PGconn *conn;
 
+	if (cc_dynlib_load(&libpq, err)) {
+		cc_error_prefix(err, "cannot connect to register '%s'",
+				r->name);
+		return CC_SYSTEM;
+	}
+	db = calloc(1, sizeof(*db));
 	r->ops = &pg_ops;
 	r->db = db;
-	if (!db || !(conn = db->conn = PQconnectdbParams(keys, values, 1)))
+	if (!db || !(conn = db->conn = sym_PQconnectdbParams(keys, values, 1)))
 		return cc_error_set(err, CC_SYSTEM, "out of memory");
-	if (PQstatus(conn) != CONNECTION_OK) {
-		cc_error_set(err, CC_SYSTEM,
-			     "cannot connect to register '%s': %s", r->name,
-			     pg_msg(PQerrorMessage(conn), msg, sizeof(msg)));
+	if (sym_PQstatus(conn) != CONNECTION_OK) {
+		cc_error_set(
+			err, CC_SYSTEM, "cannot connect to register '%s': %s",
+			r->name,
+			pg_msg(sym_PQerrorMessage(conn), msg, sizeof(msg)));
 		pg_close(r);
 		return CC_SYSTEM;
 	}
-	if (PQsetClientEncoding(conn, "UTF8") != 0) {
-		cc_error_set(err, CC_SYSTEM,
-			     "register '%s': cannot use UTF-8: %s", r->name,
-			     pg_msg(PQerrorMessage(conn), msg, sizeof(msg)));
+	if (sym_PQsetClientEncoding(conn, "UTF8") != 0) {
+		cc_error_set(
+			err, CC_SYSTEM, "register '%s': cannot use UTF-8: %s",
+			r->name,
+			pg_msg(sym_PQerrorMessage(conn), msg, sizeof(msg)));
 		pg_close(r);
 		return CC_SYSTEM;
 	}
