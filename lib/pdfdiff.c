@@ -70,7 +70,7 @@ struct refs {
 struct diff {
 	qpdf_data qs, qf; /* the signed revision, the final document */
 	int p;		  /* DocMDP P, 0 taken as 2 */
-	char ptext[64];	  /* "DocMDP P=2" */
+	int certified;	  /* P is that of a certification signature */
 	struct obj *obj;
 	size_t nobj, cap, drained;
 	struct set claimed, seen_f;
@@ -300,10 +300,14 @@ static void change(struct diff *d, int allowed, const char *fmt, ...)
 /* A change that DocMDP allows from P=min up. */
 static void change_p(struct diff *d, int min, const char *why, const char *what)
 {
-	if (d->p >= min)
-		change(d, 1, "%s (%s, %s)", what, why, d->ptext);
-	else
+	if (d->p < min)
 		change(d, 0, "%s", what);
+	else if (d->certified)
+		change(d, 1, "%s (%s, DocMDP P=%d)", what, why, d->p);
+	else
+		change(d, 1,
+		       "%s (%s; no certification signature, taken as P=2)",
+		       what, why);
 }
 
 /* ---- roles ---- */
@@ -1562,11 +1566,7 @@ int cc_pdf_diff(const unsigned char *data, size_t len, size_t signed_len,
 	out->ok = 1;
 	d.out = out;
 	d.p = docmdp ? docmdp : 2;
-	if (snprintf(d.ptext, sizeof(d.ptext),
-		     docmdp ? "DocMDP P=%d"
-			    : "no certification signature: P=2%.0d",
-		     docmdp) < 0)
-		d.ptext[0] = '\0';
+	d.certified = docmdp != 0;
 	if ((rc = open_doc(&d.qs, data, signed_len, "the signed revision",
 			   err)))
 		goto out;
