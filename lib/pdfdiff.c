@@ -13,6 +13,7 @@
 
 #include <qpdf/qpdf-c.h>
 
+#include "buf.h"
 #include "pdfdiff.h"
 #include "pdfroles.h"
 
@@ -27,7 +28,7 @@ struct diff {
 	struct cc_pdf_roles rs; /* the signed revision's objects */
 	struct cc_pdf_roles rf; /* the final document's pages */
 	struct cc_pdf_diff *out;
-	size_t outcap;
+	struct cc_buf list; /* holds out->change */
 	int oom, truncated;
 };
 
@@ -67,8 +68,8 @@ static qpdf_oh obj_s(struct diff *d, size_t i)
 
 static qpdf_oh page_s(struct diff *d, size_t i)
 {
-	return qpdf_get_object_by_id(d->qs, d->rs.pages.r[i].num,
-				     d->rs.pages.r[i].gen);
+	return qpdf_get_object_by_id(d->qs, d->rs.page[i].num,
+				     d->rs.page[i].gen);
 }
 
 static int is_docts(qpdf_data q, qpdf_oh v)
@@ -86,34 +87,27 @@ static void change(struct diff *d, int allowed, const char *fmt, ...)
 static void change(struct diff *d, int allowed, const char *fmt, ...)
 {
 	struct cc_pdf_diff *o = d->out;
-	char what[sizeof(o->change[0].what)];
+	struct cc_pdf_change c = {"", allowed};
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(what, sizeof(what), fmt, ap) < 0)
-		what[0] = '\0';
+	if (vsnprintf(c.what, sizeof(c.what), fmt, ap) < 0)
+		c.what[0] = '\0';
 	va_end(ap);
 	if (!allowed && o->ok) {
 		o->ok = 0;
-		if (snprintf(o->problem, sizeof(o->problem),
-			     "%s after the signature", what) < 0)
-			o->problem[0] = '\0';
+		cc_label(o->problem, sizeof(o->problem),
+			 "%s after the signature", c.what);
 	}
 	if (o->n == MAX_CHANGES)
 		return;
-	if (o->n == d->outcap) {
-		size_t n = d->outcap ? 2 * d->outcap : 16;
-		struct cc_pdf_change *c = realloc(o->change, n * sizeof(*c));
-
-		if (!c) {
-			d->oom = 1;
-			return;
-		}
-		o->change = c;
-		d->outcap = n;
+	cc_buf_put(&d->list, &c, sizeof(c));
+	if (d->list.failed) {
+		d->oom = 1;
+		return;
 	}
-	memcpy(o->change[o->n].what, what, sizeof(what));
-	o->change[o->n++].allowed = allowed;
+	o->change = (struct cc_pdf_change *)d->list.data;
+	o->n++;
 }
 
 /* A change that DocMDP allows from P=min up. */
@@ -647,7 +641,7 @@ static void compare_doc(struct diff *d)
 	static const char *const attrs[] = {"/Resources", "/MediaBox",
 					    "/CropBox", "/Rotate"};
 	static const char *const trailer[] = {"/Root", "/Info"};
-	size_t ns = d->rs.pages.n, nf = d->rf.pages.n;
+	size_t ns = d->rs.npages, nf = d->rf.npages;
 
 	for (int k = 0; k < 2; k++) {
 		char *a = text(d, d->qs,
@@ -669,7 +663,7 @@ static void compare_doc(struct diff *d)
 		change(d, 0, "page %zu removed (%zu pages signed, %zu now)",
 		       nf + 1, ns, nf);
 	for (size_t i = 0; i < ns && i < nf && !d->oom; i++) {
-		struct cc_pdf_ref a = d->rs.pages.r[i], b = d->rf.pages.r[i];
+		struct cc_pdf_ref a = d->rs.page[i], b = d->rf.page[i];
 		qpdf_oh ps = page_s(d, i),
 			pf = qpdf_get_object_by_id(d->qf, b.num, b.gen);
 
@@ -811,8 +805,11 @@ int cc_pdf_diff(const unsigned char *data, size_t len, size_t signed_len,
 		change(&d, 0,
 		       "the document is past a limit of the analysis "
 		       "(objects, pages, keys or depth)");
-	if ((rc = trouble(d.qs, "the signed revision", err)) ||
-	    (rc = trouble(d.qf, "the document", err)))
+	/* Both retrieved: qpdf would print an error left pending. */
+	rc = trouble(d.qs, "the signed revision", err);
+	if (trouble(d.qf, "the document", rc ? NULL : err) && !rc)
+		rc = CC_INPUT;
+	if (rc)
 		goto out;
 	if (d.oom)
 		rc = cc_error_set(err, CC_SYSTEM, "out of memory");

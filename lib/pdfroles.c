@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "pdfroles.h"
 
 /* ---- qpdf helpers ---- */
@@ -231,41 +232,24 @@ static void set_free(struct cc_pdf_set *s)
 static size_t claim(struct cc_pdf_roles *d, int num, int gen, int role,
 		    int page, const char *label, int scan)
 {
-	struct cc_pdf_obj *o;
-	int rc;
+	struct cc_pdf_obj o = {
+		num, gen, page, (unsigned char)role, 0, (unsigned char)scan,
+		""};
 
-	if (num <= 0 || gen < 0 || d->oom)
-		return SIZE_MAX;
-	if (set_get(&d->claimed, num, gen) != SIZE_MAX)
+	if (num <= 0 || gen < 0 || d->oom ||
+	    set_get(&d->claimed, num, gen) != SIZE_MAX)
 		return SIZE_MAX;
 	if (d->n == CC_PDF_MAX_OBJECTS) {
 		d->truncated = 1;
 		return SIZE_MAX;
 	}
-	if (d->n == d->cap) {
-		size_t n = d->cap ? 2 * d->cap : 256;
-		struct cc_pdf_obj *p = realloc(d->obj, n * sizeof(*p));
-
-		if (!p) {
-			d->oom = 1;
-			return SIZE_MAX;
-		}
-		d->obj = p;
-		d->cap = n;
-	}
-	rc = set_put(&d->claimed, num, gen, d->n);
-	if (rc < 0) {
+	cc_label(o.label, sizeof(o.label), "%s", label);
+	cc_buf_put(&d->objs, &o, sizeof(o));
+	if (d->objs.failed || set_put(&d->claimed, num, gen, d->n) < 0) {
 		d->oom = 1;
 		return SIZE_MAX;
 	}
-	o = &d->obj[d->n];
-	memset(o, 0, sizeof(*o));
-	o->num = num;
-	o->gen = gen;
-	o->page = page;
-	o->role = (unsigned char)role;
-	o->scan = (unsigned char)scan;
-	cc_label(o->label, sizeof(o->label), "%s", label);
+	d->obj = (struct cc_pdf_obj *)d->objs.data;
 	return d->n++;
 }
 
@@ -419,26 +403,22 @@ static qpdf_oh obj_s(struct cc_pdf_roles *d, size_t i)
 	return qpdf_get_object_by_id(d->q, d->obj[i].num, d->obj[i].gen);
 }
 
-static int refs_add(struct cc_pdf_roles *d, struct cc_pdf_refs *r, int num,
-		    int gen)
+static void add_page(struct cc_pdf_roles *d, qpdf_oh page)
 {
-	if (r->n == CC_PDF_MAX_PAGES) {
-		d->truncated = 1;
-		return -1;
-	}
-	if (r->n == r->cap) {
-		size_t n = r->cap ? 2 * r->cap : 16;
-		struct cc_pdf_ref *p = realloc(r->r, n * sizeof(*p));
+	struct cc_pdf_ref r = {qpdf_oh_get_object_id(d->q, page),
+			       qpdf_oh_get_generation(d->q, page)};
 
-		if (!p) {
-			d->oom = 1;
-			return -1;
-		}
-		r->r = p;
-		r->cap = n;
+	if (d->npages == CC_PDF_MAX_PAGES) {
+		d->truncated = 1;
+		return;
 	}
-	r->r[r->n++] = (struct cc_pdf_ref){num, gen};
-	return 0;
+	cc_buf_put(&d->pagebuf, &r, sizeof(r));
+	if (d->pagebuf.failed) {
+		d->oom = 1;
+		return;
+	}
+	d->page = (struct cc_pdf_ref *)d->pagebuf.data;
+	d->npages++;
 }
 
 /* The pages under node, in order, each node and page claimed. A node met
@@ -454,12 +434,11 @@ static void walk_pages(struct cc_pdf_roles *d, qpdf_oh node, int depth)
 		return;
 	}
 	if (!qpdf_oh_is_array(d->q, kids)) { /* a page */
-		claim_oh(d, node, CC_ROLE_PAGE, (int)d->pages.n,
+		claim_oh(d, node, CC_ROLE_PAGE, (int)d->npages,
 			 cc_label(label, sizeof(label), "page %zu",
-				  d->pages.n + 1),
+				  d->npages + 1),
 			 0);
-		refs_add(d, &d->pages, qpdf_oh_get_object_id(d->q, node),
-			 qpdf_oh_get_generation(d->q, node));
+		add_page(d, node);
 		return;
 	}
 	if (qpdf_oh_is_indirect(d->q, node) &&
@@ -476,14 +455,13 @@ static void walk_pages(struct cc_pdf_roles *d, qpdf_oh node, int depth)
 
 static qpdf_oh page_s(struct cc_pdf_roles *d, size_t i)
 {
-	return qpdf_get_object_by_id(d->q, d->pages.r[i].num,
-				     d->pages.r[i].gen);
+	return qpdf_get_object_by_id(d->q, d->page[i].num, d->page[i].gen);
 }
 
 /* Page i is the first place its page object stands. */
 static int first_place(struct cc_pdf_roles *d, size_t i)
 {
-	size_t k = set_get(&d->claimed, d->pages.r[i].num, d->pages.r[i].gen);
+	size_t k = set_get(&d->claimed, d->page[i].num, d->page[i].gen);
 
 	return k != SIZE_MAX && d->obj[k].role == CC_ROLE_PAGE &&
 	       d->obj[k].page == (int)i;
@@ -505,14 +483,14 @@ static void pass_pages(struct cc_pdf_roles *d)
 	char label[64];
 	size_t bound;
 
-	for (size_t i = 0; i < d->pages.n; i++) {
+	for (size_t i = 0; i < d->npages; i++) {
 		cc_label(label, sizeof(label), "content of page %zu", i + 1);
 		scan_value(d, cc_qpdf_key(d->q, page_s(d, i), "/Contents"),
 			   CC_ROLE_OTHER, (int)i, label);
 		qpdf_oh_release_all(d->q);
 	}
 	drain(d);
-	for (size_t i = 0; i < d->pages.n; i++) {
+	for (size_t i = 0; i < d->npages; i++) {
 		qpdf_oh r = cc_qpdf_inherited(d->q, page_s(d, i), "/Resources");
 
 		for (size_t c = 0; c < sizeof(res) / sizeof(res[0]); c++) {
@@ -535,7 +513,7 @@ static void pass_pages(struct cc_pdf_roles *d)
 		qpdf_oh_release_all(d->q);
 	}
 	drain(d);
-	for (size_t i = 0; i < d->pages.n; i++) {
+	for (size_t i = 0; i < d->npages; i++) {
 		cc_label(label, sizeof(label), "page %zu", i + 1);
 		scan_keys(d, page_s(d, i), not_annots, CC_ROLE_OTHER, (int)i,
 			  label);
@@ -610,7 +588,7 @@ static void pass_forms(struct cc_pdf_roles *d)
 	qpdf_oh af;
 	size_t bound;
 
-	for (size_t i = 0; i < d->pages.n; i++) {
+	for (size_t i = 0; i < d->npages; i++) {
 		qpdf_oh a;
 		char label[64];
 		int n;
@@ -716,7 +694,7 @@ static void pass_lenient(struct cc_pdf_roles *d)
 				  d->obj[i].page, d->obj[i].label);
 			qpdf_oh_release_all(d->q);
 		}
-	for (size_t i = 0; i < d->pages.n && !d->oom; i++) {
+	for (size_t i = 0; i < d->npages && !d->oom; i++) {
 		qpdf_oh a = cc_qpdf_key(d->q, page_s(d, i), "/Annots");
 		int n = cc_qpdf_nitems(d->q, a);
 		char label[64];
@@ -787,8 +765,8 @@ void cc_pdf_roles_free(struct cc_pdf_roles *r)
 {
 	if (!r)
 		return;
-	free(r->obj);
-	free(r->pages.r);
+	cc_buf_free(&r->objs);
+	cc_buf_free(&r->pagebuf);
 	set_free(&r->claimed);
 	memset(r, 0, sizeof(*r));
 }

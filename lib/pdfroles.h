@@ -35,6 +35,8 @@
 
 #include <qpdf/qpdf-c.h>
 
+#include "buf.h"
+
 #define CC_PDF_MAX_OBJECTS 1000000 /* objects given a role */
 #define CC_PDF_MAX_PAGES 100000
 #define CC_PDF_MAX_DEPTH 64  /* page and field trees, /Parent chains */
@@ -69,11 +71,6 @@ struct cc_pdf_obj {
 	char label[64];	       /* "font /F1 of page 1", "signature field 'X'" */
 };
 
-struct cc_pdf_refs {
-	struct cc_pdf_ref *r;
-	size_t n, cap;
-};
-
 /* (num, gen) -> index of obj; open addressing, num 0 marks a free slot. */
 struct cc_pdf_set {
 	struct cc_pdf_ref *key;
@@ -84,13 +81,15 @@ struct cc_pdf_set {
 struct cc_pdf_roles {
 	struct cc_pdf_obj *obj; /* in the order the roles were given */
 	size_t n;
-	struct cc_pdf_refs pages; /* the pages, in order */
+	struct cc_pdf_ref *page; /* the pages, in order */
+	size_t npages;
 	int oom;
 	int truncated; /* a limit was reached: some objects have no role */
 	/* the walk's own */
 	qpdf_data q;
-	size_t cap, drained;
+	size_t drained;
 	struct cc_pdf_set claimed;
+	struct cc_buf objs, pagebuf; /* hold obj and page */
 };
 
 /* The roles of q's objects (q stays q's caller's; its handles are

@@ -19,8 +19,8 @@
 
 #include "buf.h"
 #include "pdfdiff.h"
-#include "scratch.h"
 #include "sigstruct.h"
+#include "tooltest.h"
 
 #define MAXOBJ 64
 
@@ -690,63 +690,52 @@ static void test_bad_input(void **state)
 
 /* ---- a copy certified by our own tools ---- */
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(cmd))
-		return -1;
-	return system(cmd);
-}
-
 static void test_certified_copy(void **state)
 {
 	const char *b = getenv("CC_BUILD");
-	char dir[4096], bin[4200], path[4300];
+	char bin[4200];
+	struct scratch *s = NULL;
 	struct cc_buf pdf = {0};
 	struct cc_error err = {0, ""};
-	struct cc_sig_structs s;
+	struct cc_sig_structs sigs;
 	struct cc_pdf_diff r;
 
 	(void)state;
 	snprintf(bin, sizeof(bin), "%s/bin", b && *b ? b : "build/opt");
-	if (sh("test -x '%s/cc-stamp' && test -x '%s/cc-sign' && "
-	       "command -v certutil >/dev/null",
-	       bin, bin)) {
-		print_message("skipped: cc-sign, cc-stamp or certutil is "
-			      "missing\n");
+	NEED("certutil");
+	assert_int_equal(scratch_setup((void **)&s, "pdfdiff"), 0);
+	if (run(s, NULL, "test -x '%s/cc-sign' && test -x '%s/cc-stamp'", bin,
+		bin)) {
+		scratch_teardown((void **)&s);
+		print_message("skip: cc-sign or cc-stamp is not built\n");
 		skip();
 	}
-	assert_int_equal(scratch_make(dir, sizeof(dir), "pdfdiff"), 0);
 	assert_int_equal(
-		sh("tests/pki/make-pki '%s/pki' >/dev/null 2>&1 && "
-		   "chmod 600 '%s'/pki/*.pass && "
-		   "'%s/cc-ocr' -q testdata/samples/idcard-front.png -o "
-		   "'%s/copy.pdf' && CERTCOPY_CONF=/dev/null '%s/cc-sign' -q "
-		   "-k '%s/pki/certifier.p12' --pin-file '%s/pki/certifier.pass' "
-		   "--statement --register '%s/reg.db' '%s/copy.pdf' -o "
-		   "'%s/signed.pdf' && CERTCOPY_CONF=/dev/null '%s/cc-stamp' "
-		   "-k '%s/pki/seal.p12' --pin-file '%s/pki/seal.pass' "
-		   "--register '%s/reg.db' --no-ltv '%s/signed.pdf' -o "
-		   "'%s/certified.pdf' >/dev/null",
-		   dir, dir, bin, dir, bin, dir, dir, dir, dir, dir, bin, dir,
-		   dir, dir, dir, dir),
+		run(s, NULL,
+		    "tests/pki/make-pki '%s/pki' >/dev/null 2>&1 && "
+		    "chmod 600 '%s'/pki/*.pass && export CERTCOPY_CONF=/dev/null "
+		    "&& '%s/cc-ocr' -q testdata/samples/idcard-front.png -o "
+		    "'%s/copy.pdf' && '%s/cc-sign' -q -k '%s/pki/certifier.p12' "
+		    "--pin-file '%s/pki/certifier.pass' --statement --register "
+		    "'%s/reg.db' '%s/copy.pdf' -o '%s/signed.pdf' && "
+		    "'%s/cc-stamp' -q -k '%s/pki/seal.p12' --pin-file "
+		    "'%s/pki/seal.pass' --register '%s/reg.db' --no-ltv "
+		    "'%s/signed.pdf' -o '%s/certified.pdf'",
+		    s->dir, s->dir, bin, s->dir, bin, s->dir, s->dir, s->dir,
+		    s->dir, s->dir, bin, s->dir, s->dir, s->dir, s->dir,
+		    s->dir),
 		0);
-	snprintf(path, sizeof(path), "%s/certified.pdf", dir);
-	assert_int_equal(cc_buf_read_file(&pdf, path, 1 << 26, &err), 0);
 	assert_int_equal(
-		cc_sig_struct_read(pdf.data, pdf.len, "c.pdf", &s, &err),
+		cc_buf_read_file(&pdf, join(s, "certified.pdf"), 1 << 26, &err),
+		0);
+	assert_int_equal(
+		cc_sig_struct_read(pdf.data, pdf.len, "c.pdf", &sigs, &err),
 		CC_OK);
-	assert_int_equal(s.n, 2);
+	assert_int_equal(sigs.n, 2);
 	/* The certifier's revision, then the seal's. */
 	assert_int_equal(cc_pdf_diff(pdf.data, pdf.len,
-				     s.eof[s.sig[0].revision], 2, &r, &err),
+				     sigs.eof[sigs.sig[0].revision], 2, &r,
+				     &err),
 			 CC_OK);
 	for (size_t i = 0; i < r.n; i++)
 		print_message("  %s %s\n", r.change[i].allowed ? "+" : "-",
@@ -756,20 +745,22 @@ static void test_certified_copy(void **state)
 	has(&r, "signature field 'OfficeSeal': new appearance", 1);
 	cc_pdf_diff_free(&r);
 	assert_int_equal(cc_pdf_diff(pdf.data, pdf.len,
-				     s.eof[s.sig[1].revision], 2, &r, &err),
+				     sigs.eof[sigs.sig[1].revision], 2, &r,
+				     &err),
 			 CC_OK);
 	assert_true(r.ok);
 	assert_int_equal(r.n, 0);
 	cc_pdf_diff_free(&r);
 	/* The unsigned original before the certifier's revision: the
 	 * statement page and the watermarks are changes. */
-	assert_int_equal(cc_pdf_diff(pdf.data, pdf.len, s.eof[0], 2, &r, &err),
-			 CC_OK);
+	assert_int_equal(
+		cc_pdf_diff(pdf.data, pdf.len, sigs.eof[0], 2, &r, &err),
+		CC_OK);
 	assert_false(r.ok);
 	cc_pdf_diff_free(&r);
-	cc_sig_structs_free(&s);
+	cc_sig_structs_free(&sigs);
 	cc_buf_free(&pdf);
-	scratch_remove(dir);
+	scratch_teardown((void **)&s);
 }
 
 int main(void)
