@@ -89,6 +89,7 @@ static void change(struct diff *d, int allowed, const char *fmt, ...)
 	struct cc_pdf_diff *o = d->out;
 	struct cc_pdf_change c = {"", allowed};
 	va_list ap;
+	void *p;
 
 	va_start(ap, fmt);
 	if (vsnprintf(c.what, sizeof(c.what), fmt, ap) < 0)
@@ -101,13 +102,10 @@ static void change(struct diff *d, int allowed, const char *fmt, ...)
 	}
 	if (o->n == MAX_CHANGES)
 		return;
-	cc_buf_put(&d->list, &c, sizeof(c));
-	if (d->list.failed) {
-		d->oom = 1;
-		return;
+	if ((p = cc_pdf_push(&d->list, &c, sizeof(c), &d->oom))) {
+		o->change = p;
+		o->n++;
 	}
-	o->change = (struct cc_pdf_change *)d->list.data;
-	o->n++;
 }
 
 /* A change that DocMDP allows from P=min up. */
@@ -814,12 +812,13 @@ int cc_pdf_diff(const unsigned char *data, size_t len, size_t signed_len,
 	if (d.oom)
 		rc = cc_error_set(err, CC_SYSTEM, "out of memory");
 out:
-	if (d.qs)
-		qpdf_cleanup(&d.qs);
-	if (d.qf)
-		qpdf_cleanup(&d.qf);
-	cc_pdf_roles_free(&d.rs);
-	cc_pdf_roles_free(&d.rf);
+	for (int i = 0; i < 2; i++) {
+		qpdf_data *q = i ? &d.qf : &d.qs;
+
+		if (*q)
+			qpdf_cleanup(q);
+		cc_pdf_roles_free(i ? &d.rf : &d.rs);
+	}
 	if (rc != CC_OK)
 		cc_pdf_diff_free(out);
 	return rc;
@@ -827,8 +826,8 @@ out:
 
 void cc_pdf_diff_free(struct cc_pdf_diff *d)
 {
-	if (!d)
-		return;
-	free(d->change);
-	memset(d, 0, sizeof(*d));
+	if (d) {
+		free(d->change);
+		memset(d, 0, sizeof(*d));
+	}
 }

@@ -122,6 +122,16 @@ qpdf_oh cc_qpdf_inherited(qpdf_data q, qpdf_oh page, const char *k)
 	return qpdf_oh_new_null(q);
 }
 
+void *cc_pdf_push(struct cc_buf *b, const void *item, size_t size, int *oom)
+{
+	cc_buf_put(b, item, size);
+	if (b->failed) {
+		*oom = 1;
+		return NULL;
+	}
+	return b->data;
+}
+
 void cc_qpdf_keys_free(struct cc_qpdf_keys *ks)
 {
 	for (size_t i = 0; i < ks->n; i++)
@@ -235,6 +245,7 @@ static size_t claim(struct cc_pdf_roles *d, int num, int gen, int role,
 	struct cc_pdf_obj o = {
 		num, gen, page, (unsigned char)role, 0, (unsigned char)scan,
 		""};
+	void *p;
 
 	if (num <= 0 || gen < 0 || d->oom ||
 	    set_get(&d->claimed, num, gen) != SIZE_MAX)
@@ -244,12 +255,13 @@ static size_t claim(struct cc_pdf_roles *d, int num, int gen, int role,
 		return SIZE_MAX;
 	}
 	cc_label(o.label, sizeof(o.label), "%s", label);
-	cc_buf_put(&d->objs, &o, sizeof(o));
-	if (d->objs.failed || set_put(&d->claimed, num, gen, d->n) < 0) {
+	if (!(p = cc_pdf_push(&d->objs, &o, sizeof(o), &d->oom)))
+		return SIZE_MAX;
+	if (set_put(&d->claimed, num, gen, d->n) < 0) {
 		d->oom = 1;
 		return SIZE_MAX;
 	}
-	d->obj = (struct cc_pdf_obj *)d->objs.data;
+	d->obj = p;
 	return d->n++;
 }
 
@@ -407,18 +419,16 @@ static void add_page(struct cc_pdf_roles *d, qpdf_oh page)
 {
 	struct cc_pdf_ref r = {qpdf_oh_get_object_id(d->q, page),
 			       qpdf_oh_get_generation(d->q, page)};
+	void *p;
 
 	if (d->npages == CC_PDF_MAX_PAGES) {
 		d->truncated = 1;
 		return;
 	}
-	cc_buf_put(&d->pagebuf, &r, sizeof(r));
-	if (d->pagebuf.failed) {
-		d->oom = 1;
-		return;
+	if ((p = cc_pdf_push(&d->pagebuf, &r, sizeof(r), &d->oom))) {
+		d->page = p;
+		d->npages++;
 	}
-	d->page = (struct cc_pdf_ref *)d->pagebuf.data;
-	d->npages++;
 }
 
 /* The pages under node, in order, each node and page claimed. A node met

@@ -124,6 +124,10 @@ void cc_qpdf_field_name(qpdf_data q, qpdf_oh f, char *buf, size_t size);
 /* A page attribute, inherited through the page tree. */
 qpdf_oh cc_qpdf_inherited(qpdf_data q, qpdf_oh page, const char *k);
 
+/* Append item (size bytes) to the array b holds: the array, or NULL (and
+ * *oom set) when memory runs out. */
+void *cc_pdf_push(struct cc_buf *b, const void *item, size_t size, int *oom);
+
 struct cc_qpdf_keys {
 	char **k;
 	size_t n;
