@@ -1,9 +1,11 @@
 /*
  * test-pdfdiff.c - changes after signing. A small two-page document with
  * a signed and an unsigned signature field and a text field is the signed
- * revision; each test appends one incremental update (an xref table, or an
- * xref stream) made the way an attacker or an honest signer would, and
- * checks what cc_pdf_diff finds and whether it allows it. Last, a copy
+ * revision (with a /Square annotation); a table of single incremental
+ * updates (after an xref table, or an xref stream) made the way an
+ * attacker or an honest signer would says what cc_pdf_diff must find and
+ * whether it allows it at a DocMDP P; a few tests of their own for what
+ * takes more than one update, a shadow object, unreadable input. Last, a copy
  * certified by our own cc-sign --statement and cc-stamp: the seal's update
  * must be allowed.
  */
@@ -135,58 +137,93 @@ static void end_stream(struct doc *d, int num)
 	assert_false(d->b.failed);
 }
 
-#define PAGE1                                                                  \
-	"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font "    \
-	"<< /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> /Annots [7 0 R 9 0 R "   \
-	"11 0 R%s] >>"
-#define FIELD9                                                                 \
-	"<< /Type /Annot /Subtype /Widget /FT /Sig /T (OfficeSeal) /F 132 "    \
-	"/P 3 0 R /Rect [100 100 180 150]%s >>"
-#define FIELDS "<< /Fields [7 0 R 9 0 R 11 0 R%s] /SigFlags 3 >>"
+#define PAGE1(extra)                                                           \
+	"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << " \
+	"/F1 5 0 R >> /XObject << /Im1 6 0 R >> >> /Annots [7 0 R 9 0 R 11 0 " \
+	"R 16 0 R" extra "] >>"
+#define FIELD9(extra)                                                          \
+	"<< /Type /Annot /Subtype /Widget /FT /Sig /T (OfficeSeal) /F 132 /P " \
+	"3 0 R /Rect [100 100 180 150]" extra " >>"
+#define FIELDS(extra) "<< /Fields [7 0 R 9 0 R 11 0 R" extra "] /SigFlags 3 >>"
+#define PAGES(kids, count, box)                                                \
+	"<< /Type /Pages /Kids [" kids "] /Count " count " /MediaBox [" box    \
+	"] >>"
+#define SIG20                                                                  \
+	{                                                                      \
+		20, "<< /Type /Sig >>", NULL                                   \
+	}
+#define COURIER "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"
+#define FONT "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+#define IMAGE                                                                  \
+	"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace "    \
+	"/DeviceGray /BitsPerComponent 8 >>"
+#define FORM "<< /Type /XObject /Subtype /Form /BBox [0 0 200 200] >>"
+#define SQUARE(rect) "<< /Type /Annot /Subtype /Square /Rect [" rect "] >>"
+#define TEXT(v, rect)                                                          \
+	"<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (" v ") /P 3 "  \
+	"0 R /Rect [" rect "] >>"
+
+/* An object of an update: a dictionary, a stream with its data, or a
+ * freed one (text NULL). */
+struct put {
+	int num;
+	const char *text, *data;
+};
 
 /* The signed revision: two pages (the MediaBox inherited), Signature1
- * signed, OfficeSeal empty, a text field; /XRef streams when xs. */
-static void base(struct doc *d, int xs)
+ * signed, OfficeSeal empty, a text field, a /Square; xref streams when
+ * xs; then the update puts. */
+static void base(struct doc *d, int xs, const struct put *puts, size_t n)
 {
-	char t[512];
+	static const struct put objs[] = {
+		{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 8 0 R >>", NULL},
+		{2, PAGES("3 0 R 12 0 R", "2", "0 0 200 200"), NULL},
+		{3, PAGE1(""), NULL},
+		{4, "<< >>", "BT /F1 12 Tf 10 10 Td (Hello) Tj ET /Im1 Do"},
+		{5, FONT, NULL},
+		{6, IMAGE, "A"},
+		{7,
+		 "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /V "
+		 "10 0 R /F 132 /P 3 0 R /Rect [0 0 0 0] >>",
+		 NULL},
+		{8, FIELDS(""), NULL},
+		{9, FIELD9(""), NULL},
+		{10,
+		 "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter "
+		 "/ETSI.CAdES.detached /ByteRange [0 0 0 0] /Contents <00> >>",
+		 NULL},
+		{11, TEXT("Alice", "10 150 90 170"), NULL},
+		{12,
+		 "<< /Type /Page /Parent 2 0 R /Contents 13 0 R /Resources << "
+		 "/Font << /F1 5 0 R >> >> >>",
+		 NULL},
+		{13, "<< >>", "BT /F1 12 Tf 10 10 Td (Page two) Tj ET"},
+		{14, "<< /Producer (test) >>", NULL},
+		{16, SQUARE("0 0 10 10"), NULL},
+	};
 
 	memset(d, 0, sizeof(*d));
 	cc_buf_puts(&d->b, "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
-	obj(d, 1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 8 0 R >>");
-	obj(d, 2,
-	    "<< /Type /Pages /Kids [3 0 R 12 0 R] /Count 2 /MediaBox [0 0 "
-	    "200 200] >>");
-	snprintf(t, sizeof(t), PAGE1, "");
-	obj(d, 3, t);
-	stream(d, 4, "<< >>", "BT /F1 12 Tf 10 10 Td (Hello) Tj ET /Im1 Do");
-	obj(d, 5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
-	stream(d, 6,
-	       "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 "
-	       "/ColorSpace /DeviceGray /BitsPerComponent 8 >>",
-	       "A");
-	obj(d, 7,
-	    "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /V 10 "
-	    "0 R /F 132 /P 3 0 R /Rect [0 0 0 0] >>");
-	snprintf(t, sizeof(t), FIELDS, "");
-	obj(d, 8, t);
-	snprintf(t, sizeof(t), FIELD9, "");
-	obj(d, 9, t);
-	obj(d, 10,
-	    "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter "
-	    "/ETSI.CAdES.detached /ByteRange [0 0 0 0] /Contents <00> >>");
-	obj(d, 11,
-	    "<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (Alice) "
-	    "/P 3 0 R /Rect [10 150 90 170] >>");
-	obj(d, 12,
-	    "<< /Type /Page /Parent 2 0 R /Contents 13 0 R /Resources << "
-	    "/Font << /F1 5 0 R >> >> >>");
-	stream(d, 13, "<< >>", "BT /F1 12 Tf 10 10 Td (Page two) Tj ET");
-	obj(d, 14, "<< /Producer (test) >>");
-	if (xs)
-		end_stream(d, 15);
-	else
-		end_table(d, NULL);
-	d->signed_len = d->b.len;
+	for (int rev = 0; rev < 2; rev++) {
+		const struct put *p = rev ? puts : objs;
+		size_t np = rev ? n : sizeof(objs) / sizeof(objs[0]);
+
+		for (size_t i = 0; i < np; i++)
+			if (!p[i].text)
+				d->off[p[i].num] = 1;
+			else if (p[i].data)
+				stream(d, p[i].num, p[i].text, p[i].data);
+			else
+				obj(d, p[i].num, p[i].text);
+		if (rev && !n)
+			break;
+		if (xs)
+			end_stream(d, rev ? 40 : 15);
+		else
+			end_table(d, NULL);
+		if (!rev)
+			d->signed_len = d->b.len;
+	}
 }
 
 /* The diff of d at P docmdp, which must be readable. */
@@ -216,44 +253,241 @@ static void has(const struct cc_pdf_diff *r, const char *what, int allowed)
 	fail();
 }
 
-/* The update is allowed at P docmdp. */
-static void expect_ok(struct doc *d, int docmdp, const char *what)
+/* At P docmdp, the update is allowed (ok) or not, and one of its changes
+ * is what, allowed the same. */
+static void expect(struct doc *d, int docmdp, int ok, const char *what)
 {
 	struct cc_pdf_diff r;
 
 	diff(d, docmdp, &r);
-	assert_true(r.ok);
-	assert_string_equal(r.problem, "");
-	if (what)
-		has(&r, what, 1);
+	assert_int_equal(r.ok, ok);
+	if (ok)
+		assert_string_equal(r.problem, "");
+	else
+		assert_non_null(strstr(r.problem, " after the signature"));
+	has(&r, what, ok);
 	cc_pdf_diff_free(&r);
 }
 
-/* The update is not allowed at P docmdp; problem starts with what. */
-static void expect_bad(struct doc *d, int docmdp, const char *what)
-{
-	struct cc_pdf_diff r;
+#define SIG2(more)                                                             \
+	{20,                                                                   \
+	 "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature2) /P 3 0 "   \
+	 "R " more " >>",                                                      \
+	 NULL},                                                                \
+		{3, PAGE1(" 20 0 R"), NULL},                                   \
+	{                                                                      \
+		8, FIELDS(" 20 0 R"), NULL                                     \
+	}
 
-	diff(d, docmdp, &r);
-	assert_false(r.ok);
-	has(&r, what, 0);
-	assert_non_null(strstr(r.problem, " after the signature"));
-	cc_pdf_diff_free(&r);
+/* One update after the signed revision, judged at P (how & 3): allowed
+ * when how has OK, with xref streams when it has XS. */
+#define OK 4
+#define XS 8
+static const struct update {
+	const char *what;
+	int how;
+	struct put put[4];
+} updates[] = {
+	/* validation data */
+	{"catalog: /DSS added (validation data)",
+	 1 | OK,
+	 {{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 8 0 R /DSS 20 0 R >>",
+	   NULL},
+	  {20, "<< /Type /DSS /Certs [21 0 R] >>", NULL},
+	  {21, "<< >>", "certificate"}}},
+	{"catalog: /DSS added (validation data)",
+	 2 | OK | XS,
+	 {{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 8 0 R /DSS << >> >>",
+	   NULL}}},
+	/* a new signature field: only when it shows nothing */
+	{"page 1: new invisible signature widget 'Signature2' (zero-area "
+	 "/Rect)",
+	 2 | OK,
+	 {SIG2("/F 132 /Rect [0 0 0 0]")}},
+	{"AcroForm: new signature field 'Signature2'",
+	 2 | OK,
+	 {SIG2("/F 132 /Rect [0 0 0 0]")}},
+	{"new signature field 'Signature2' at DocMDP P=1",
+	 1,
+	 {SIG2("/F 132 /Rect [0 0 0 0]")}},
+	{"new invisible signature widget 'Signature2' (hidden)",
+	 1 | OK | XS,
+	 {SIG2("/V 21 0 R /F 6 /Rect [0 0 50 50]"),
+	  {21, "<< /Type /DocTimeStamp /SubFilter /ETSI.RFC3161 >>", NULL}}},
+	{"page 1: new visible signature widget 'Signature2' may paint over "
+	 "signed content",
+	 3,
+	 {SIG2("/F 4 /Rect [0 0 200 200] /AP << /N 21 0 R >>"),
+	  {21, FORM, "1 1 1 rg 0 0 200 200 re f"}}},
+	{"new invisible signature widget 'Signature2' (empty "
+	 "appearance)",
+	 2 | OK,
+	 {SIG2("/F 4 /Rect [0 0 200 200] /AP << /N 21 0 R >>"),
+	  {21, FORM, " \n"}}},
+	{"AcroForm: new field 'x'",
+	 3,
+	 {{20,
+	   "<< /Type /Annot /Subtype /Widget /FT /Tx /T (x) /P 3 0 R /Rect "
+	   "[0 0 0 0] >>",
+	   NULL},
+	  {3, PAGE1(" 20 0 R"), NULL},
+	  {8, FIELDS(" 20 0 R"), NULL}}},
+	/* the seal goes into its field, made before signing */
+	{"signature field 'OfficeSeal': signed",
+	 2 | OK,
+	 {{9, FIELD9(" /V 20 0 R /AP << /N 21 0 R >>"), NULL},
+	  {20, "<< /Type /Sig /SubFilter /ETSI.CAdES.detached >>", NULL},
+	  {21, FORM, "0 0 1 rg 0 0 80 50 re f"}}},
+	{"signature field 'OfficeSeal': new appearance",
+	 2 | OK,
+	 {{9, FIELD9(" /V 20 0 R /AP << /N 21 0 R >>"), NULL},
+	  SIG20,
+	  {21, FORM, "0 0 1 rg 0 0 80 50 re f"}}},
+	{"signature field 'OfficeSeal': signed at DocMDP P=1",
+	 1,
+	 {{9, FIELD9(" /V 20 0 R"), NULL}, SIG20}},
+	{"signature field 'OfficeSeal': /Rect changed",
+	 2,
+	 {{9,
+	   "<< /Type /Annot /Subtype /Widget /FT /Sig /T (OfficeSeal) /F "
+	   "132 /P 3 0 R /Rect [0 0 200 200] /V 20 0 R >>",
+	   NULL},
+	  SIG20}},
+	{"'OfficeSeal': /AP added without a signature",
+	 3,
+	 {{9, FIELD9(" /AP << /N 21 0 R >>"), NULL},
+	  {21, FORM, "0 0 1 rg 0 0 80 50 re f"}}},
+	/* a signed field does not change */
+	{"signature field 'Signature1': /V changed",
+	 3,
+	 {{7,
+	   "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /V 20 "
+	   "0 R /F 132 /P 3 0 R /Rect [0 0 0 0] >>",
+	   NULL},
+	  SIG20}},
+	{"object 10 0 (signature field 'Signature1') changed",
+	 3,
+	 {{10, "<< /Type /Sig /ByteRange [0 1 2 3] /Contents <00> >>", NULL}}},
+	/* incremental saving: pages, content, resources */
+	{"page 1: /Contents changed",
+	 3 | XS,
+	 {{3,
+	   "<< /Type /Page /Parent 2 0 R /Contents 20 0 R /Resources << /Font "
+	   "<< /F1 5 0 R >> >> /Annots [7 0 R 9 0 R 11 0 R 16 0 R] >>",
+	   NULL},
+	  {20, "<< >>", "BT /F1 12 Tf 10 10 Td (Evil) Tj ET"}}},
+	{"object 4 0 (content of page 1) changed",
+	 3,
+	 {{4, "<< >>", "BT /F1 12 Tf 10 10 Td (Evil!) Tj ET /Im1 Do"}}},
+	{"page 3 added (2 pages signed, 3 now)",
+	 3,
+	 {{2, PAGES("3 0 R 12 0 R 20 0 R", "3", "0 0 200 200"), NULL},
+	  {20, "<< /Type /Page /Parent 2 0 R /Contents 13 0 R >>", NULL}}},
+	{"page 2 removed (2 pages signed, 1 now)",
+	 3,
+	 {{2, PAGES("3 0 R", "1", "0 0 200 200"), NULL}}},
+	{"page 1: inherited /MediaBox changed",
+	 3,
+	 {{2, PAGES("3 0 R 12 0 R", "2", "0 0 100 100"), NULL}}},
+	{"page 1: /Resources changed",
+	 3,
+	 {{3,
+	   "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font "
+	   "<< /F1 20 0 R >> /XObject << /Im1 6 0 R >> >> /Annots [7 0 R 9 0 "
+	   "R 11 0 R 16 0 R] >>",
+	   NULL},
+	  {20, COURIER, NULL}}},
+	{"object 5 0 (font /F1 of page 1) changed", 3, {{5, COURIER, NULL}}},
+	{"object 6 0 (XObject /Im1 of page 1) changed",
+	 3 | XS,
+	 {{6, IMAGE, "B"}}},
+	{"object 13 0 (content of page 2) removed", 3, {{13, NULL, NULL}}},
+	/* evil annotation */
+	{"page 1: new annotation /Square",
+	 2,
+	 {{20, SQUARE("0 0 200 200"), NULL}, {3, PAGE1(" 20 0 R"), NULL}}},
+	{"page 1: new annotation /Square",
+	 0,
+	 {{20, SQUARE("0 0 200 200"), NULL}, {3, PAGE1(" 20 0 R"), NULL}}},
+	{"page 1: new annotation /Square (annotations, DocMDP P=3)",
+	 3 | OK,
+	 {{20, SQUARE("0 0 200 200"), NULL}, {3, PAGE1(" 20 0 R"), NULL}}},
+	{"object 16 0 (annotation /Square on page 1) changed (annotations, "
+	 "DocMDP P=3)",
+	 3 | OK,
+	 {{16, SQUARE("0 0 200 200"), NULL}}},
+	{"object 16 0 (annotation /Square on page 1) changed",
+	 2,
+	 {{16, SQUARE("0 0 200 200"), NULL}}},
+	{"page 1: /Annots reordered",
+	 2,
+	 {{3,
+	   "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font "
+	   "<< /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> /Annots [7 0 R 9 0 "
+	   "R 16 0 R 11 0 R] >>",
+	   NULL}}},
+	/* form filling */
+	{"field 'name': /V changed (form filling, DocMDP P=2)",
+	 2 | OK,
+	 {{11, TEXT("Mallory", "10 150 90 170"), NULL}}},
+	{"field 'name': /V changed (form filling; no certification "
+	 "signature, taken as P=2)",
+	 0 | OK,
+	 {{11, TEXT("Mallory", "10 150 90 170"), NULL}}},
+	{"field 'name': /V changed",
+	 1,
+	 {{11, TEXT("Mallory", "10 150 90 170"), NULL}}},
+	{"field 'name': /Rect changed",
+	 3,
+	 {{11, TEXT("Alice", "0 0 200 200"), NULL}}},
+	/* the catalog, /Info, the AcroForm */
+	{"catalog: /OpenAction added",
+	 3,
+	 {{1,
+	   "<< /Type /Catalog /Pages 2 0 R /AcroForm 8 0 R /OpenAction << /S "
+	   "/JavaScript /JS (app.alert(1)) >> >>",
+	   NULL}}},
+	{"object 14 0 (document information) changed",
+	 3,
+	 {{14, "<< /Producer (evil) >>", NULL}}},
+	{"AcroForm: /XFA added",
+	 3,
+	 {{8, "<< /Fields [7 0 R 9 0 R 11 0 R] /SigFlags 3 /XFA (x) >>",
+	   NULL}}},
+};
+
+static void test_updates(void **state)
+{
+	struct doc d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(updates) / sizeof(updates[0]); i++) {
+		const struct update *u = &updates[i];
+		size_t n = 0;
+
+		while (n < 4 && u->put[n].num)
+			n++;
+		print_message("P=%d, %s:\n", u->how & 3, u->what);
+		base(&d, !!(u->how & XS), u->put, n);
+		expect(&d, u->how & 3, !!(u->how & OK), u->what);
+		cc_buf_free(&d.b);
+	}
 }
 
 static void test_unchanged(void **state)
 {
+	static const struct put font = {5, FONT, NULL};
 	struct doc d;
 	struct cc_pdf_diff r;
 
 	(void)state;
-	base(&d, 0);
-	diff(&d, 2, &r); /* nothing after the signed revision */
+	base(&d, 0, NULL, 0); /* nothing after the signed revision */
+	diff(&d, 2, &r);
 	assert_true(r.ok);
 	assert_int_equal(r.n, 0);
 	cc_pdf_diff_free(&r);
-	obj(&d, 5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
-	end_table(&d, NULL); /* an object written again as it was */
+	cc_buf_free(&d.b);
+	base(&d, 1, &font, 1); /* an object written again as it was */
 	diff(&d, 1, &r);
 	assert_true(r.ok);
 	assert_int_equal(r.n, 0);
@@ -261,369 +495,38 @@ static void test_unchanged(void **state)
 	cc_buf_free(&d.b);
 }
 
-static void test_dss(void **state)
+/* The exact problem, and a DSS that grows in place in a third revision. */
+static void test_problem_and_dss(void **state)
 {
+	static const struct put content[] = {
+		{3,
+		 "<< /Type /Page /Parent 2 0 R /Contents 20 0 R /Resources << "
+		 "/Font << /F1 5 0 R >> >> /Annots [7 0 R 9 0 R 11 0 R 16 0 R] "
+		 ">>",
+		 NULL},
+		{20, "<< >>", "BT /F1 12 Tf 10 10 Td (Evil) Tj ET"}};
+	static const struct put dss[] = {
+		{1,
+		 "<< /Type /Catalog /Pages 2 0 R /AcroForm 8 0 R /DSS 20 0 R >>",
+		 NULL},
+		{20, "<< /Type /DSS /Certs [] >>", NULL}};
 	struct doc d;
+	struct cc_pdf_diff r;
 
 	(void)state;
-	for (int xs = 0; xs < 2; xs++) {
-		base(&d, xs);
-		obj(&d, 1,
-		    "<< /Type /Catalog /Pages 2 0 R /AcroForm 8 0 R /DSS 20 0 "
-		    "R >>");
-		obj(&d, 20, "<< /Type /DSS /Certs [21 0 R] >>");
-		stream(&d, 21, "<< >>", "certificate");
-		if (xs)
-			end_stream(&d, 22);
-		else
-			end_table(&d, NULL);
-		expect_ok(&d, 1, "catalog: /DSS added (validation data)");
-		/* and the DSS grows in place later */
-		d.signed_len = d.b.len;
-		obj(&d, 20, "<< /Type /DSS /Certs [21 0 R 23 0 R] >>");
-		stream(&d, 23, "<< >>", "another certificate");
-		if (xs)
-			end_stream(&d, 24);
-		else
-			end_table(&d, NULL);
-		expect_ok(&d, 2, "object 20 0 (DSS) changed (validation data)");
-		cc_buf_free(&d.b);
-	}
-}
-
-/* A new signature field 20, its widget on page 1 (in /Annots). */
-static void new_sig_field(struct doc *d, const char *widget)
-{
-	char t[512];
-
-	obj(d, 20, widget);
-	snprintf(t, sizeof(t), PAGE1, " 20 0 R");
-	obj(d, 3, t);
-	snprintf(t, sizeof(t), FIELDS, " 20 0 R");
-	obj(d, 8, t);
-}
-
-static void test_new_invisible_sig_field(void **state)
-{
-	struct doc d;
-
-	(void)state;
-	base(&d, 0);
-	new_sig_field(&d, "<< /Type /Annot /Subtype /Widget /FT /Sig /T "
-			  "(Signature2) /F 132 /P 3 0 R /Rect [0 0 0 0] >>");
-	end_table(&d, NULL);
-	expect_ok(&d, 2,
-		  "page 1: new invisible signature widget 'Signature2' "
-		  "(zero-area /Rect)");
-	expect_ok(&d, 2, "AcroForm: new signature field 'Signature2'");
-	/* P=1: only a document time-stamp */
-	expect_bad(&d, 1, "new signature field 'Signature2' at DocMDP P=1");
+	base(&d, 0, content, 2);
+	diff(&d, 3, &r);
+	assert_string_equal(r.problem,
+			    "page 1: /Contents changed after the signature");
+	cc_pdf_diff_free(&r);
 	cc_buf_free(&d.b);
 
-	base(&d, 1);
-	obj(&d, 21, "<< /Type /DocTimeStamp /SubFilter /ETSI.RFC3161 >>");
-	new_sig_field(&d, "<< /Type /Annot /Subtype /Widget /FT /Sig /T "
-			  "(Signature2) /V 21 0 R /F 6 /P 3 0 R /Rect [0 0 50 "
-			  "50] >>");
-	end_stream(&d, 22);
-	expect_ok(&d, 1,
-		  "new invisible signature widget 'Signature2' (hidden)");
-	cc_buf_free(&d.b);
-}
-
-static void test_seal_in_existing_field(void **state)
-{
-	struct doc d;
-	char t[512];
-
-	(void)state;
-	base(&d, 0);
-	snprintf(t, sizeof(t), FIELD9, " /V 20 0 R /AP << /N 21 0 R >>");
-	obj(&d, 9, t);
-	obj(&d, 20, "<< /Type /Sig /SubFilter /ETSI.CAdES.detached >>");
-	stream(&d, 21, "<< /Type /XObject /Subtype /Form /BBox [0 0 80 50] >>",
-	       "0 0 1 rg 0 0 80 50 re f");
-	end_table(&d, NULL);
-	expect_ok(&d, 2, "signature field 'OfficeSeal': signed");
-	expect_ok(&d, 2, "signature field 'OfficeSeal': new appearance");
-	expect_bad(&d, 1, "signature field 'OfficeSeal': signed at DocMDP P=1");
-	cc_buf_free(&d.b);
-
-	/* the rectangle of the seal moves: no */
-	base(&d, 0);
-	obj(&d, 9,
-	    "<< /Type /Annot /Subtype /Widget /FT /Sig /T (OfficeSeal) /F 132 "
-	    "/P 3 0 R /Rect [0 0 200 200] /V 20 0 R >>");
-	obj(&d, 20, "<< /Type /Sig >>");
-	end_table(&d, NULL);
-	expect_bad(&d, 2, "signature field 'OfficeSeal': /Rect changed");
-	cc_buf_free(&d.b);
-
-	/* an appearance without a signature: no */
-	base(&d, 0);
-	snprintf(t, sizeof(t), FIELD9, " /AP << /N 21 0 R >>");
-	obj(&d, 9, t);
-	stream(&d, 21, "<< /Type /XObject /Subtype /Form /BBox [0 0 80 50] >>",
-	       "0 0 1 rg 0 0 80 50 re f");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "'OfficeSeal': /AP added without a signature");
-	cc_buf_free(&d.b);
-}
-
-static void test_signed_field_changed(void **state)
-{
-	struct doc d;
-
-	(void)state;
-	base(&d, 0);
-	obj(&d, 7,
-	    "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /V 20 "
-	    "0 R /F 132 /P 3 0 R /Rect [0 0 0 0] >>");
-	obj(&d, 20, "<< /Type /Sig >>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "signature field 'Signature1': /V changed");
-	cc_buf_free(&d.b);
-
-	/* the signature dictionary itself, in place */
-	base(&d, 0);
-	obj(&d, 10, "<< /Type /Sig /ByteRange [0 1 2 3] /Contents <00> >>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "object 10 0 (signature field 'Signature1') changed");
-	cc_buf_free(&d.b);
-}
-
-static void test_page_content(void **state)
-{
-	struct doc d;
-
-	(void)state;
-	for (int xs = 0; xs < 2; xs++) {
-		base(&d, xs);
-		obj(&d, 3,
-		    "<< /Type /Page /Parent 2 0 R /Contents 20 0 R /Resources "
-		    "<< /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> "
-		    "/Annots [7 0 R 9 0 R 11 0 R] >>");
-		stream(&d, 20, "<< >>", "BT /F1 12 Tf 10 10 Td (Evil) Tj ET");
-		if (xs)
-			end_stream(&d, 21);
-		else
-			end_table(&d, NULL);
-		expect_bad(&d, 3, "page 1: /Contents changed");
-		{
-			struct cc_pdf_diff r;
-
-			diff(&d, 2, &r);
-			assert_string_equal(r.problem,
-					    "page 1: /Contents changed after "
-					    "the signature");
-			cc_pdf_diff_free(&r);
-		}
-		cc_buf_free(&d.b);
-	}
-
-	/* the same object, other data */
-	base(&d, 0);
-	stream(&d, 4, "<< >>", "BT /F1 12 Tf 10 10 Td (Evil!) Tj ET /Im1 Do");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "object 4 0 (content of page 1) changed");
-	cc_buf_free(&d.b);
-}
-
-static void test_pages_added_removed(void **state)
-{
-	struct doc d;
-
-	(void)state;
-	base(&d, 0);
-	obj(&d, 2,
-	    "<< /Type /Pages /Kids [3 0 R 12 0 R 20 0 R] /Count 3 /MediaBox "
-	    "[0 0 200 200] >>");
-	obj(&d, 20,
-	    "<< /Type /Page /Parent 2 0 R /Contents 13 0 R /Resources << >> "
-	    ">>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "page 3 added (2 pages signed, 3 now)");
-	cc_buf_free(&d.b);
-
-	base(&d, 0);
-	obj(&d, 2,
-	    "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 200 200] "
-	    ">>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "page 2 removed (2 pages signed, 1 now)");
-	cc_buf_free(&d.b);
-
-	/* an inherited attribute of the pages */
-	base(&d, 0);
-	obj(&d, 2,
-	    "<< /Type /Pages /Kids [3 0 R 12 0 R] /Count 2 /MediaBox [0 0 "
-	    "100 100] >>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "page 1: inherited /MediaBox changed");
-	cc_buf_free(&d.b);
-}
-
-static void test_resources(void **state)
-{
-	struct doc d;
-
-	(void)state;
-	base(&d, 0); /* a font swapped for another object */
-	obj(&d, 3,
-	    "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font "
-	    "<< /F1 20 0 R >> /XObject << /Im1 6 0 R >> >> /Annots [7 0 R 9 0 "
-	    "R 11 0 R] >>");
-	obj(&d, 20, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "page 1: /Resources changed");
-	cc_buf_free(&d.b);
-
-	base(&d, 0); /* a font changed in place */
-	obj(&d, 5, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "object 5 0 (font /F1 of page 1) changed");
-	cc_buf_free(&d.b);
-
-	base(&d, 1); /* an image changed in place */
-	stream(&d, 6,
-	       "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 "
-	       "/ColorSpace /DeviceGray /BitsPerComponent 8 >>",
-	       "B");
-	end_stream(&d, 20);
-	expect_bad(&d, 3, "object 6 0 (XObject /Im1 of page 1) changed");
-	cc_buf_free(&d.b);
-}
-
-static void test_annotations(void **state)
-{
-	struct doc d;
-	char t[512];
-
-	(void)state;
-	base(&d, 0);
-	obj(&d, 20,
-	    "<< /Type /Annot /Subtype /Square /Rect [0 0 200 200] /IC [1 1 "
-	    "1] >>");
-	snprintf(t, sizeof(t), PAGE1, " 20 0 R");
-	obj(&d, 3, t);
-	end_table(&d, NULL);
-	expect_bad(&d, 2, "page 1: new annotation /Square");
-	expect_bad(&d, 0, "page 1: new annotation /Square");
-	expect_ok(&d, 3,
-		  "page 1: new annotation /Square (annotations, DocMDP P=3)");
-	/* and then changed in place */
+	base(&d, 0, dss, 2);
 	d.signed_len = d.b.len;
-	obj(&d, 20,
-	    "<< /Type /Annot /Subtype /Square /Rect [0 0 100 100] /IC [1 1 "
-	    "1] >>");
+	obj(&d, 20, "<< /Type /DSS /Certs [21 0 R] >>");
+	stream(&d, 21, "<< >>", "another certificate");
 	end_table(&d, NULL);
-	expect_ok(&d, 3, "object 20 0 (annotation /Square on page 1) changed");
-	expect_bad(&d, 2, "object 20 0 (annotation /Square on page 1) changed");
-	cc_buf_free(&d.b);
-}
-
-static void test_sneaky_signature(void **state)
-{
-	struct doc d;
-
-	(void)state;
-	base(&d, 0);
-	new_sig_field(&d, "<< /Type /Annot /Subtype /Widget /FT /Sig /T "
-			  "(Sneaky) /F 4 /P 3 0 R /Rect [0 0 200 200] /AP << "
-			  "/N 21 0 R >> >>");
-	stream(&d, 21,
-	       "<< /Type /XObject /Subtype /Form /BBox [0 0 200 200] >>",
-	       "1 1 1 rg 0 0 200 200 re f");
-	end_table(&d, NULL);
-	expect_bad(&d, 3,
-		   "page 1: new visible signature widget 'Sneaky' may paint "
-		   "over signed content");
-	cc_buf_free(&d.b);
-
-	/* the same with an appearance that paints nothing */
-	base(&d, 0);
-	new_sig_field(&d, "<< /Type /Annot /Subtype /Widget /FT /Sig /T "
-			  "(Quiet) /F 4 /P 3 0 R /Rect [0 0 200 200] /AP << "
-			  "/N 21 0 R >> >>");
-	stream(&d, 21,
-	       "<< /Type /XObject /Subtype /Form /BBox [0 0 200 200] >>",
-	       " \n");
-	end_table(&d, NULL);
-	expect_ok(&d, 2,
-		  "new invisible signature widget 'Quiet' (empty "
-		  "appearance)");
-	cc_buf_free(&d.b);
-
-	/* a new text field: no */
-	base(&d, 0);
-	new_sig_field(&d, "<< /Type /Annot /Subtype /Widget /FT /Tx /T (x) "
-			  "/V (y) /P 3 0 R /Rect [0 0 0 0] >>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "AcroForm: new field 'x'");
-	cc_buf_free(&d.b);
-}
-
-static void test_form_filling(void **state)
-{
-	struct doc d;
-
-	(void)state;
-	base(&d, 0);
-	obj(&d, 11,
-	    "<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (Mallory) "
-	    "/P 3 0 R /Rect [10 150 90 170] >>");
-	end_table(&d, NULL);
-	expect_ok(&d, 2, "field 'name': /V changed (form filling, DocMDP P=2)");
-	expect_ok(&d, 0,
-		  "field 'name': /V changed (form filling; no "
-		  "certification signature, taken as P=2)");
-	expect_bad(&d, 1, "field 'name': /V changed");
-	cc_buf_free(&d.b);
-
-	base(&d, 0); /* its rectangle: no */
-	obj(&d, 11,
-	    "<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (Alice) "
-	    "/P 3 0 R /Rect [0 0 200 200] >>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "field 'name': /Rect changed");
-	cc_buf_free(&d.b);
-}
-
-static void test_catalog(void **state)
-{
-	struct doc d;
-
-	(void)state;
-	base(&d, 0);
-	obj(&d, 1,
-	    "<< /Type /Catalog /Pages 2 0 R /AcroForm 8 0 R /OpenAction << "
-	    "/S /JavaScript /JS (app.alert(1)) >> >>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "catalog: /OpenAction added");
-	cc_buf_free(&d.b);
-
-	base(&d, 0);
-	obj(&d, 14, "<< /Producer (evil) >>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "object 14 0 (document information) changed");
-	cc_buf_free(&d.b);
-
-	base(&d, 0); /* the AcroForm gains JavaScript */
-	obj(&d, 8, "<< /Fields [7 0 R 9 0 R 11 0 R] /SigFlags 3 /XFA (x) >>");
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "AcroForm: /XFA added");
-	cc_buf_free(&d.b);
-}
-
-static void test_freed(void **state)
-{
-	struct doc d;
-
-	(void)state;
-	base(&d, 0);
-	d.off[13] = 1; /* page 2's content freed */
-	end_table(&d, NULL);
-	expect_bad(&d, 3, "object 13 0 (content of page 2) removed");
+	expect(&d, 1, 1, "object 20 0 (DSS) changed (validation data)");
 	cc_buf_free(&d.b);
 }
 
@@ -648,9 +551,9 @@ static void test_dangling(void **state)
 	d.signed_len = d.b.len;
 	stream(&d, 5, "<< >>", "BT /F1 12 Tf (Revealed) Tj ET");
 	end_table(&d, NULL);
-	expect_bad(&d, 3,
-		   "object 5 0 (content of page 1) defined after "
-		   "signing");
+	expect(&d, 3, 0,
+	       "object 5 0 (content of page 1) defined after "
+	       "signing");
 	cc_buf_free(&d.b);
 }
 
@@ -662,14 +565,14 @@ static void test_bad_input(void **state)
 	unsigned char *p;
 
 	(void)state;
-	base(&d, 0);
+	base(&d, 0, NULL, 0);
 	assert_int_equal(
 		cc_pdf_diff(d.b.data, d.b.len, d.b.len + 1, 2, &r, &err),
 		CC_USAGE);
 	assert_int_equal(cc_pdf_diff(d.b.data, d.b.len, d.b.len, 4, &r, &err),
 			 CC_USAGE);
 	assert_false(r.ok);
-	obj(&d, 5, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>");
+	obj(&d, 5, COURIER);
 	end_table(&d, NULL);
 	/* the update's xref points beside its object: qpdf would repair */
 	p = memmem(d.b.data + d.signed_len, d.b.len - d.signed_len,
@@ -767,18 +670,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unchanged),
-		cmocka_unit_test(test_dss),
-		cmocka_unit_test(test_new_invisible_sig_field),
-		cmocka_unit_test(test_seal_in_existing_field),
-		cmocka_unit_test(test_signed_field_changed),
-		cmocka_unit_test(test_page_content),
-		cmocka_unit_test(test_pages_added_removed),
-		cmocka_unit_test(test_resources),
-		cmocka_unit_test(test_annotations),
-		cmocka_unit_test(test_sneaky_signature),
-		cmocka_unit_test(test_form_filling),
-		cmocka_unit_test(test_catalog),
-		cmocka_unit_test(test_freed),
+		cmocka_unit_test(test_updates),
+		cmocka_unit_test(test_problem_and_dss),
 		cmocka_unit_test(test_dangling),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_certified_copy),
