@@ -634,18 +634,19 @@ static void pass_forms(struct cc_pdf_roles *d)
 	 * annotation's links. */
 	bound = d->n;
 	for (size_t i = 0; i < bound && !d->oom; i++) {
-		const struct cc_pdf_obj *o = &d->obj[i];
+		/* A copy: claims move d->obj. */
+		const struct cc_pdf_obj o = d->obj[i];
 		qpdf_oh h = obj_s(d, i);
 
-		if (o->role == CC_ROLE_ANNOT) {
+		if (o.role == CC_ROLE_ANNOT) {
 			scan_value(d, cc_qpdf_key(d->q, h, "/P"), CC_ROLE_OTHER,
-				   o->page, o->label);
+				   o.page, o.label);
 			scan_value(d, cc_qpdf_key(d->q, h, "/Parent"),
-				   CC_ROLE_OTHER, o->page, o->label);
-		} else if (o->role == CC_ROLE_SIGFIELD ||
-			   o->role == CC_ROLE_FIELD) {
-			scan_keys(d, h, o->role == CC_ROLE_FIELD ? value : NULL,
-				  CC_ROLE_OTHER, o->page, o->label);
+				   CC_ROLE_OTHER, o.page, o.label);
+		} else if (o.role == CC_ROLE_SIGFIELD ||
+			   o.role == CC_ROLE_FIELD) {
+			scan_keys(d, h, o.role == CC_ROLE_FIELD ? value : NULL,
+				  CC_ROLE_OTHER, o.page, o.label);
 		}
 		qpdf_oh_release_all(d->q);
 	}
@@ -698,12 +699,14 @@ static void pass_lenient(struct cc_pdf_roles *d)
 	size_t bound = d->n;
 	qpdf_oh root;
 
-	for (size_t i = 0; i < bound && !d->oom; i++)
-		if (d->obj[i].role == CC_ROLE_ANNOT) {
+	for (size_t i = 0; i < bound && !d->oom; i++) {
+		const struct cc_pdf_obj o = d->obj[i];
+
+		if (o.role == CC_ROLE_ANNOT)
 			scan_keys(d, obj_s(d, i), links, CC_ROLE_ANNOT_DATA,
-				  d->obj[i].page, d->obj[i].label);
-			qpdf_oh_release_all(d->q);
-		}
+				  o.page, o.label);
+		qpdf_oh_release_all(d->q);
+	}
 	for (size_t i = 0; i < d->npages && !d->oom; i++) {
 		qpdf_oh a = cc_qpdf_key(d->q, page_s(d, i), "/Annots");
 		int n = cc_qpdf_nitems(d->q, a);
@@ -720,18 +723,18 @@ static void pass_lenient(struct cc_pdf_roles *d)
 		qpdf_oh_release_all(d->q);
 	}
 	drain(d);
-	for (size_t i = 0; i < bound && !d->oom; i++)
-		if (d->obj[i].role == CC_ROLE_FIELD) {
-			qpdf_oh h = obj_s(d, i);
+	for (size_t i = 0; i < bound && !d->oom; i++) {
+		const struct cc_pdf_obj o = d->obj[i];
+		qpdf_oh h = obj_s(d, i);
 
+		if (o.role == CC_ROLE_FIELD) {
 			scan_value(d, cc_qpdf_key(d->q, h, "/V"),
-				   CC_ROLE_FIELD_DATA, d->obj[i].page,
-				   d->obj[i].label);
+				   CC_ROLE_FIELD_DATA, o.page, o.label);
 			scan_value(d, cc_qpdf_key(d->q, h, "/AP"),
-				   CC_ROLE_FIELD_DATA, d->obj[i].page,
-				   d->obj[i].label);
-			qpdf_oh_release_all(d->q);
+				   CC_ROLE_FIELD_DATA, o.page, o.label);
 		}
+		qpdf_oh_release_all(d->q);
+	}
 	drain(d);
 	root = qpdf_get_root(d->q);
 	scan_value(d, cc_qpdf_key(d->q, root, "/Extensions"), CC_ROLE_DSS, -1,
