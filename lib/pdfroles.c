@@ -297,11 +297,16 @@ static void scan_text(struct cc_pdf_roles *d, const char *t, int role, int page,
 			t++;
 			continue;
 		}
+		if (*t == '<' && t[1] == '<') { /* not a hex string */
+			t += 2;
+			v[0] = v[1] = -1;
+			continue;
+		}
 		if (*t == '(') { /* qpdf escapes parentheses in strings */
 			for (t++; *t && *t != ')'; t++)
 				if (*t == '\\' && t[1])
 					t++;
-		} else if (*t == '<' && t[1] != '<') {
+		} else if (*t == '<') {
 			while (*t && *t != '>')
 				t++;
 		} else if (is_delim(*t) && *t != '/') {
@@ -402,8 +407,11 @@ static void drain(struct cc_pdf_roles *d)
 		if (!o.scan)
 			continue;
 		h = qpdf_get_object_by_id(d->q, o.num, o.gen);
-		if (!qpdf_oh_is_null(d->q, h) && (t = cc_qpdf_body(d->q, h))) {
-			scan_text(d, t, o.role, o.page, o.label);
+		if (!qpdf_oh_is_null(d->q, h)) {
+			if ((t = cc_qpdf_body(d->q, h)))
+				scan_text(d, t, o.role, o.page, o.label);
+			else
+				d->oom = 1;
 			free(t);
 		}
 		qpdf_oh_release_all(d->q);

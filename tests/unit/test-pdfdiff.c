@@ -509,7 +509,8 @@ static void test_problem_and_dss(void **state)
 		{1,
 		 "<< /Type /Catalog /Pages 2 0 R /AcroForm 8 0 R /DSS 20 0 R >>",
 		 NULL},
-		{20, "<< /Type /DSS /Certs [] >>", NULL}};
+		{20, "<< /Type /DSS /Certs [21 0 R] >>", NULL},
+		{21, "<< >>", "certificate"}};
 	struct doc d;
 	struct cc_pdf_diff r;
 
@@ -521,12 +522,40 @@ static void test_problem_and_dss(void **state)
 	cc_pdf_diff_free(&r);
 	cc_buf_free(&d.b);
 
-	base(&d, 0, dss, 2);
+	base(&d, 0, dss, 3);
 	d.signed_len = d.b.len;
-	obj(&d, 20, "<< /Type /DSS /Certs [21 0 R] >>");
-	stream(&d, 21, "<< >>", "another certificate");
+	obj(&d, 20, "<< /Type /DSS /Certs [21 0 R 22 0 R] >>");
+	stream(&d, 21, "<< >>", "the certificate again");
+	stream(&d, 22, "<< >>", "another certificate");
 	end_table(&d, NULL);
 	expect(&d, 1, 1, "object 20 0 (DSS) changed (validation data)");
+	expect(&d, 1, 1, "object 21 0 (DSS) changed (validation data)");
+	cc_buf_free(&d.b);
+}
+
+/* An object the catalog reaches through a direct dictionary is the
+ * catalog's, even when the /DSS reaches it too. */
+static void test_shared_with_dss(void **state)
+{
+	struct doc d;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	cc_buf_puts(&d.b, "%PDF-1.7\n");
+	obj(&d, 1,
+	    "<< /Type /Catalog /Pages 2 0 R /Names << /Dests << /Names [(a) "
+	    "5 0 R] >> >> /DSS << /Certs [5 0 R] >> >>");
+	obj(&d, 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+	obj(&d, 3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>");
+	obj(&d, 4, "null");
+	obj(&d, 5, "[3 0 R /XYZ 0 200 0]");
+	for (int i = 6; i <= 14; i++)
+		obj(&d, i, "null");
+	end_table(&d, NULL);
+	d.signed_len = d.b.len;
+	obj(&d, 5, "[3 0 R /XYZ 0 0 9]");
+	end_table(&d, NULL);
+	expect(&d, 3, 0, "object 5 0 (catalog /Names) changed");
 	cc_buf_free(&d.b);
 }
 
@@ -672,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_unchanged),
 		cmocka_unit_test(test_updates),
 		cmocka_unit_test(test_problem_and_dss),
+		cmocka_unit_test(test_shared_with_dss),
 		cmocka_unit_test(test_dangling),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_certified_copy),
