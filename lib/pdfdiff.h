@@ -13,9 +13,9 @@
  * reconstructing reader would see objects the cross-reference does not
  * list. So is an encrypted document.
  *
- * Roles. Every object reachable from the signed revision's trailer gets one
- * role, from the walk of the SIGNED revision; an object reachable in
- * several ways gets the strictest: page tree, pages, content streams, page
+ * Roles (pdfroles.h). Every object reachable from the signed revision's
+ * trailer gets one role, from the walk of the SIGNED revision; an object
+ * reachable in several ways gets the strictest: page tree, pages, content streams, page
  * resources (fonts, XObjects, ExtGStates, colour spaces, patterns, shadings,
  * properties, and what they reach), other page data; then annotations,
  * signature and other form fields, the AcroForm; the catalog's other
@@ -31,7 +31,12 @@
  * dictionary and raw (still encoded) data. An object present in the signed
  * revision and missing or freed in the final one is a disallowed change
  * ("object 7 0 removed"). New objects are not judged in themselves: only a
- * changed object can reach them, and that one is judged.
+ * changed object can reach them, and that one is judged. The catalog, the
+ * page tree, pages, the AcroForm and fields are judged key by key ("page
+ * 1: /Contents changed"), other objects whole ("object 12 0 (font /F1 of
+ * page 1) changed"). The list: the trailer, page count and page objects
+ * first, then objects in the order their roles were given (catalog, page
+ * tree, pages, ...), then the objects nothing reaches.
  *
  * Allowed changes (P is the DocMDP P in force; 0, no certification
  * signature, is taken as P=2 and the text says so):
@@ -66,11 +71,12 @@
  * signature dictionaries, structure tree, outlines, actions, objects
  * nothing used) may not change.
  *
- * Limits: 1,000,000 objects, 100,000 pages, trees and direct objects 64
- * deep, 4,096 keys a dictionary and entries an /Annots or /Fields array
- * compared; a document past one of them gets a disallowed change saying
- * so. The change list keeps its first 1,000 entries; ok and problem cover
- * them all.
+ * Limits: 1,000,000 objects, 100,000 pages, page and field trees and
+ * /Parent chains 64 deep, 4,096 keys a dictionary, 4,096 entries an
+ * /Annots or /Fields array compared; a document past one of them gets a
+ * disallowed change saying so. The change list keeps its first 1,000
+ * entries; ok and problem cover them all. (qpdf itself holds every object
+ * it reads: some 600 MB for 500,000 objects.)
  */
 #ifndef CC_PDFDIFF_H
 #define CC_PDFDIFF_H
@@ -101,8 +107,8 @@ struct cc_pdf_diff {
  * data[0, len) under DocMDP P docmdp (0 to 3). CC_OK when both could be read
  * (out says what changed); CC_INPUT when either cannot be read by qpdf
  * without repair or is encrypted; CC_USAGE for signed_len or docmdp out of
- * range; CC_SYSTEM when memory runs out. out is always set; free it with
- * cc_pdf_diff_free.
+ * range; CC_SYSTEM when memory runs out. out is always set (on an error:
+ * no changes, ok 0); free it with cc_pdf_diff_free.
  */
 int cc_pdf_diff(const unsigned char *data, size_t len, size_t signed_len,
 		int docmdp, struct cc_pdf_diff *out, struct cc_error *err);
