@@ -15,17 +15,17 @@
  *
  * Roles (pdfroles.h). Every object reachable from the signed revision's
  * trailer gets one role, from the walk of the SIGNED revision; an object
- * reachable in several ways gets the strictest: page tree, pages, content streams, page
- * resources (fonts, XObjects, ExtGStates, colour spaces, patterns, shadings,
- * properties, and what they reach), other page data; then annotations,
- * signature and other form fields, the AcroForm; the catalog's other
- * entries, XMP metadata, /Info; then (lenient) what only annotations and
- * only field values and appearances reach; last the /DSS and /Extensions
- * (lenient) and the objects 1 .. /Size-1 (generation 0) that nothing
- * reaches. A reference to an object missing from the signed revision counts
- * as that object, null: defining it later is a change of its role. A page's
- * inherited /Resources, /MediaBox, /CropBox and /Rotate count as the
- * page's.
+ * reachable in several ways gets the strictest: page tree, pages, content
+ * streams, page resources (fonts, XObjects, ExtGStates, colour spaces,
+ * patterns, shadings, properties, and what they reach), other page data;
+ * then annotations, signature and other form fields, the AcroForm; the
+ * catalog's other entries, XMP metadata, /Info; then (lenient) what only
+ * annotations and only field values and appearances reach; last the /DSS
+ * and /Extensions. The objects 1 .. /Size-1 (generation 0) that nothing
+ * reaches are compared too, and may not change. A reference to an object
+ * missing from the signed revision counts as that object, null: defining
+ * it later is a change of its role. A page's inherited /Resources,
+ * /MediaBox, /CropBox and /Rotate count as the page's.
  *
  * Comparing. Dictionaries and arrays by qpdf's unparsed form, streams by
  * dictionary and raw (still encoded) data. An object present in the signed
