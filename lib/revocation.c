@@ -77,7 +77,6 @@ static void note(char *why, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-
 static const char *reason_name(long r)
 {
 	/* CRLReason, RFC 5280 5.3.1; 7 is not used. */
@@ -265,7 +264,8 @@ static int valid_at(X509 *x, time_t now)
 	time_t from, to;
 
 	return !cc_ossl_time(X509_get0_notBefore(x), &from) &&
-	       !cc_ossl_time(X509_get0_notAfter(x), &to) && from <= now && now <= to;
+	       !cc_ossl_time(X509_get0_notAfter(x), &to) && from <= now &&
+	       now <= to;
 }
 
 /* RFC 6960 4.2.2.2: a responder the issuer authorised. */
@@ -371,7 +371,7 @@ static int ocsp_current(const OCSP_BASICRESP *bs, OCSP_SINGLERESP *single,
 		return say(why, size, CC_INPUT, "its thisUpdate is malformed");
 	if (produced > now + SKEW || t_this > now + SKEW) {
 		cc_ossl_fmt_time(produced > t_this ? produced : t_this, date,
-			 sizeof(date));
+				 sizeof(date));
 		return say(why, size, CC_INPUT, "issued in the future (%s)",
 			   date);
 	}
@@ -395,34 +395,23 @@ static int ocsp_current(const OCSP_BASICRESP *bs, OCSP_SINGLERESP *single,
 	return CC_OK;
 }
 
-/*
- * The verdict of an OCSPResponse on cert: CC_OK, CC_NO (why: reason and
- * time), CC_INPUT or CC_SYSTEM (why: the defect). With req, its nonce must
- * not be contradicted.
- */
-static int ocsp_verify(const unsigned char *der, size_t len, X509 *cert,
-		       X509 *issuer, time_t now, OCSP_REQUEST *req,
-		       struct found *f, char *why, size_t size)
+/* A whole DER OCSPResponse, successful, as its BasicOCSPResponse. */
+static int ocsp_parse(const unsigned char *der, size_t len,
+		      OCSP_BASICRESP **out, char *why, size_t size)
 {
 	const unsigned char *p = der;
 	OCSP_RESPONSE *resp = NULL;
-	OCSP_BASICRESP *bs = NULL;
-	OCSP_SINGLERESP *single = NULL;
-	ASN1_GENERALIZEDTIME *revtime = NULL;
-	X509 *signer = NULL;
-	int ret, status, reason = -1;
+	int ret = CC_OK, status;
 
-	memset(f, 0, sizeof(*f));
+	*out = NULL;
 	if (!der || len == 0)
 		return say(why, size, CC_INPUT, "no bytes");
 	if (len > LONG_MAX)
 		return say(why, size, CC_INPUT, "%zu bytes", len);
 	resp = d2i_OCSP_RESPONSE(NULL, &p, (long)len);
-	if (!resp) {
-		ret = say(why, size, CC_INPUT, "not an OCSP response (%s)",
-			  cc_ossl_why());
-		goto out;
-	}
+	if (!resp)
+		return say(why, size, CC_INPUT, "not an OCSP response (%s)",
+			   cc_ossl_why());
 	if (p != der + len) {
 		ret = say(why, size, CC_INPUT,
 			  "%zu bytes after the OCSP response",
@@ -435,12 +424,30 @@ static int ocsp_verify(const unsigned char *der, size_t len, X509 *cert,
 			  response_status_name(status));
 		goto out;
 	}
-	bs = OCSP_response_get1_basic(resp);
-	if (!bs) {
+	*out = OCSP_response_get1_basic(resp);
+	if (!*out)
 		ret = say(why, size, CC_INPUT, "not a basic OCSP response (%s)",
 			  cc_ossl_why());
-		goto out;
-	}
+out:
+	OCSP_RESPONSE_free(resp);
+	return ret;
+}
+
+/*
+ * The verdict of a BasicOCSPResponse on cert: CC_OK, CC_NO (why: reason
+ * and time), CC_INPUT or CC_SYSTEM (why: the defect). With req, its nonce
+ * must not be contradicted.
+ */
+static int ocsp_judge(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer, time_t now,
+		      OCSP_REQUEST *req, struct found *f, char *why,
+		      size_t size)
+{
+	OCSP_SINGLERESP *single = NULL;
+	ASN1_GENERALIZEDTIME *revtime = NULL;
+	X509 *signer = NULL;
+	int ret, status, reason = -1;
+
+	memset(f, 0, sizeof(*f));
 	ret = find_single(bs, cert, issuer, &single, why, size);
 	if (ret)
 		goto out;
@@ -490,8 +497,22 @@ static int ocsp_verify(const unsigned char *der, size_t len, X509 *cert,
 	if (signer && X509_up_ref(signer))
 		f->responder = signer;
 out:
+	return ret;
+}
+
+/* ocsp_parse, then ocsp_judge. */
+static int ocsp_verify(const unsigned char *der, size_t len, X509 *cert,
+		       X509 *issuer, time_t now, OCSP_REQUEST *req,
+		       struct found *f, char *why, size_t size)
+{
+	OCSP_BASICRESP *bs = NULL;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	ret = ocsp_parse(der, len, &bs, why, size);
+	if (ret == CC_OK)
+		ret = ocsp_judge(bs, cert, issuer, now, req, f, why, size);
 	OCSP_BASICRESP_free(bs);
-	OCSP_RESPONSE_free(resp);
 	return ret;
 }
 
@@ -671,7 +692,8 @@ static int crl_verify(X509_CRL *crl, X509 *cert, X509 *issuer, time_t now,
 	}
 	if (!X509_CRL_get0_nextUpdate(crl))
 		return say(why, size, CC_INPUT, "it has no nextUpdate");
-	if (cc_ossl_time(X509_CRL_get0_nextUpdate(crl), &t_next) || t_next < t_this)
+	if (cc_ossl_time(X509_CRL_get0_nextUpdate(crl), &t_next) ||
+	    t_next < t_this)
 		return say(why, size, CC_INPUT, "its nextUpdate is malformed");
 	f->next_update = t_next;
 	if (now > t_next) {
@@ -1290,7 +1312,7 @@ static int build_path(struct collector *c, X509 *cert, STACK_OF(X509) * chain,
 		}
 		if (!issuer) {
 			cc_ossl_name(X509_get_issuer_name(x), iname,
-				  sizeof(iname));
+				     sizeof(iname));
 			if (why[0])
 				return cc_error_set(err, CC_SYSTEM,
 						    "cannot check the "
@@ -1380,32 +1402,58 @@ out:
 
 /* --- for a verifier --- */
 
-int cc_revocation_status(const unsigned char *der, size_t len, int crl,
-			 X509 *cert, X509 *issuer, struct cc_revstatus *st,
-			 struct cc_error *err)
+struct cc_revitem {
+	OCSP_BASICRESP *bs; /* one of the two */
+	X509_CRL *crl;
+	char why[200]; /* when neither: why it cannot be read */
+};
+
+struct cc_revitem *cc_revitem_new(const unsigned char *der, size_t len, int crl)
+{
+	struct cc_revitem *it = calloc(1, sizeof(*it));
+
+	if (!it)
+		return NULL;
+	if (crl)
+		crl_parse(der, len, &it->crl, it->why, sizeof(it->why));
+	else
+		ocsp_parse(der, len, &it->bs, it->why, sizeof(it->why));
+	ERR_clear_error();
+	return it;
+}
+
+void cc_revitem_free(struct cc_revitem *it)
+{
+	if (!it)
+		return;
+	OCSP_BASICRESP_free(it->bs);
+	X509_CRL_free(it->crl);
+	free(it);
+}
+
+int cc_revocation_status(const struct cc_revitem *it, X509 *cert, X509 *issuer,
+			 struct cc_revstatus *st, struct cc_error *err)
 {
 	char why[200] = "";
-	X509_CRL *c = NULL;
 	struct found f = {0};
 	int ret;
 
 	memset(st, 0, sizeof(*st));
-	if (!cert || !issuer)
+	if (!cert || !issuer || !it)
 		return cc_error_set(err, CC_USAGE,
 				    "no certificate or no issuer");
 	ERR_clear_error();
-	if (crl) {
-		ret = crl_parse(der, len, &c, why, sizeof(why));
-		if (ret == CC_OK)
-			ret = crl_verify(c, cert, issuer, 0, &f, why,
-					 sizeof(why));
-		else
-			f.about = 1; /* unreadable: say why */
+	if (it->crl) {
+		ret = crl_verify(it->crl, cert, issuer, 0, &f, why,
+				 sizeof(why));
+	} else if (it->bs) {
+		ret = ocsp_judge(it->bs, cert, issuer, 0, NULL, &f, why,
+				 sizeof(why));
 	} else {
-		ret = ocsp_verify(der, len, cert, issuer, 0, NULL, &f, why,
-				  sizeof(why));
+		/* Unreadable data is about nothing: nobody can tell. */
+		ret = CC_NO;
+		goto out;
 	}
-	X509_CRL_free(c);
 	X509_free(f.responder);
 	if (!f.about && ret != CC_SYSTEM) {
 		ret = CC_NO;
@@ -1420,7 +1468,7 @@ int cc_revocation_status(const unsigned char *der, size_t len, int crl,
 		snprintf(st->text, sizeof(st->text), "%s", why);
 		ret = CC_OK;
 	} else {
-		ret = verdict(ret, crl ? "CRL" : "OCSP response", cert, why,
+		ret = verdict(ret, it->crl ? "CRL" : "OCSP response", cert, why,
 			      err);
 	}
 out:

@@ -127,23 +127,30 @@ struct cc_revstatus {
 			       CRL's */
 	time_t next_update; /* 0 when it has none */
 	time_t revoked_at;
-	long reason;	 /* CRLReason; -1 when none is given */
-	char text[200];	 /* when revoked: "keyCompromise, since DATE" */
+	long reason;	/* CRLReason; -1 when none is given */
+	char text[200]; /* when revoked: "keyCompromise, since DATE" */
 };
 
+/* A piece of revocation data read once, to be asked about many
+ * certificates: an OCSPResponse (DER), or with crl a CRL (DER or PEM).
+ * NULL only when memory runs out; data that cannot be read makes an item
+ * that speaks of no certificate. */
+struct cc_revitem;
+struct cc_revitem *cc_revitem_new(const unsigned char *der, size_t len,
+				  int crl);
+void cc_revitem_free(struct cc_revitem *it);
+
 /*
- * What der (an OCSPResponse, or with crl a CRL in DER or PEM) says of cert,
- * issued by issuer, judged as of the data's own thisUpdate: signed by the
- * issuer or its delegated responder valid at that time, of the right
- * scope, well formed. Freshness is the caller's business (a verifier
- * compares this_update with the time the signature is known to have
- * existed). CC_OK with st filled (good or revoked); CC_NO when the data
- * speaks of another certificate; CC_INPUT "bad OCSP response for 'CN': why"
- * (malformed, badly signed, status unknown...).
+ * What it says of cert, issued by issuer, judged as of the data's own
+ * thisUpdate: signed by the issuer or its delegated responder valid at
+ * that time, of the right scope, well formed. Freshness is the caller's
+ * business (a verifier compares this_update with the time the signature is
+ * known to have existed). CC_OK with st filled (good or revoked); CC_NO
+ * when the data speaks of another certificate; CC_INPUT "bad OCSP
+ * response for 'CN': why" (badly signed, status unknown...).
  */
-int cc_revocation_status(const unsigned char *der, size_t len, int crl,
-			 X509 *cert, X509 *issuer, struct cc_revstatus *st,
-			 struct cc_error *err);
+int cc_revocation_status(const struct cc_revitem *it, X509 *cert, X509 *issuer,
+			 struct cc_revstatus *st, struct cc_error *err);
 
 /*
  * Fetch fresh revocation data about cert now, as cc_revdata_collect does

@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/cms.h>
-#include <openssl/objects.h>
 #include <qpdf/qpdf-c.h>
+#include <zlib.h>
 
 #include "buf.h"
 #include "sigstruct.h"
@@ -20,9 +19,10 @@
 
 #define MAX_SECTIONS 1024 /* cross-reference sections followed */
 #define MAX_SIGS 1024
-#define MAX_NODES 100000 /* field tree nodes visited */
-#define MAX_DEPTH 64	 /* of field trees and DER */
-#define MAX_DSS 1000	 /* streams read from each /DSS array */
+#define MAX_NODES 100000	 /* field tree nodes visited */
+#define MAX_DEPTH 64		 /* of field trees and DER */
+#define MAX_DSS 1000		 /* streams read from each /DSS array */
+#define MAX_DSS_BYTES (4u << 20) /* of one /DSS stream, decoded */
 
 /* ---- raw bytes ---- */
 
@@ -218,6 +218,18 @@ static int chain(const unsigned char *d, size_t len, struct cc_sig_structs *s,
 		seen[nseen++] = x;
 		if (section_end(d, len, (size_t)x, &end))
 			return 0;
+		{
+			struct cc_xref_section *p = realloc(
+				s->sections, (s->nsections + 1) * sizeof(*p));
+
+			if (!p) {
+				*oom = 1;
+				return 0;
+			}
+			s->sections = p;
+			p[s->nsections].at = x;
+			p[s->nsections++].end = end;
+		}
 		rc = section_prev(d, len, (size_t)x, end, &x);
 		if (rc < 0)
 			return 0;
@@ -240,6 +252,9 @@ static int find_revisions(const unsigned char *d, size_t len,
 	if (oom)
 		return -1;
 	if (!s->chained) {
+		free(s->sections);
+		s->sections = NULL;
+		s->nsections = 0;
 		s->revisions = 0;
 		for (size_t i = find(d, 0, len, "startxref"); i < len;
 		     i = find(d, i + 1, len, "startxref")) {
@@ -314,24 +329,32 @@ static int der_walk(const unsigned char *d, size_t len, int depth)
 	return 0;
 }
 
-/* The length of the DER ContentInfo (signedData) at the start of d, or 0. */
+/* The length of the DER ContentInfo (signedData) at the start of d, or 0:
+ * TLVs with definite lengths throughout, the content type the OID
+ * signedData (1.2.840.113549.1.7.2), then the [0] EXPLICIT content. What
+ * the content holds is sigcrypto's to read (it parses the CMS once). */
 static size_t signed_data_len(const unsigned char *d, size_t len)
 {
-	const unsigned char *p = d;
-	size_t hdr, clen, total;
-	int cons, ok;
-	CMS_ContentInfo *cms;
+	static const unsigned char oid[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+					    0xf7, 0x0d, 0x01, 0x07, 0x02};
+	size_t hdr, clen, total, h2, c2;
+	int cons;
 
 	if (len < 2 || d[0] != 0x30 || der_tlv(d, len, &cons, &hdr, &clen))
 		return 0;
 	total = hdr + clen;
 	if (total > 0x7fffffff || der_walk(d + hdr, clen, 1))
 		return 0;
-	cms = d2i_CMS_ContentInfo(NULL, &p, (long)total);
-	ok = cms && p == d + total &&
-	     OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_signed;
-	CMS_ContentInfo_free(cms);
-	return ok ? total : 0;
+	d += hdr;
+	if (clen < sizeof(oid) || memcmp(d, oid, sizeof(oid)))
+		return 0;
+	d += sizeof(oid);
+	clen -= sizeof(oid);
+	/* [0] EXPLICIT, constructed, and nothing after it. */
+	if (clen < 2 || d[0] != 0xa0 || der_tlv(d, clen, &cons, &h2, &c2) ||
+	    h2 + c2 != clen)
+		return 0;
+	return total;
 }
 
 /* ---- signatures ---- */
@@ -405,8 +428,8 @@ static void text_of(qpdf_data q, qpdf_oh o, char *out, size_t size)
 static void sig_facts(struct walk *w, qpdf_oh v, struct cc_sig_struct *g)
 {
 	qpdf_oh refs = key(w->q, v, "/Reference");
-	qpdf_oh perm = key(w->q, key(w->q, qpdf_get_root(w->q), "/Perms"),
-			   "/DocMDP");
+	qpdf_oh perm =
+		key(w->q, key(w->q, qpdf_get_root(w->q), "/Perms"), "/DocMDP");
 	int n = qpdf_oh_is_array(w->q, refs)
 			? qpdf_oh_get_array_n_items(w->q, refs)
 			: 0;
@@ -530,42 +553,85 @@ static void walk_fields(struct walk *w, qpdf_oh arr, const char *parent,
 	}
 }
 
+/* The data of a /DSS stream: as it is, or inflated when its only filter
+ * is /FlateDecode without parameters, never beyond MAX_DSS_BYTES (a
+ * certificate or a CRL is far smaller; a compression bomb is not read).
+ * 0, or -1 when it cannot be had (left out: of no use). */
+static int dss_data(qpdf_data q, qpdf_oh st, struct cc_buf *out)
+{
+	qpdf_oh f = key(q, qpdf_oh_get_dict(q, st), "/Filter");
+	unsigned char *raw = NULL;
+	size_t len = 0;
+	int flate, rc = -1;
+
+	if (qpdf_oh_is_array(q, f) && qpdf_oh_get_array_n_items(q, f) == 1)
+		f = qpdf_oh_get_array_item(q, f, 0);
+	flate = qpdf_oh_is_name_and_equals(q, f, "/FlateDecode");
+	if ((!flate && !qpdf_oh_is_null(q, f)) ||
+	    !qpdf_oh_is_null(q,
+			     key(q, qpdf_oh_get_dict(q, st), "/DecodeParms")))
+		return -1;
+	if (qpdf_oh_get_stream_data(q, st, qpdf_dl_none, NULL, &raw, &len) ||
+	    !raw || len > MAX_DSS_BYTES)
+		goto out;
+	if (!flate) {
+		cc_buf_put(out, raw, len);
+		rc = out->failed ? -1 : 0;
+		goto out;
+	}
+	{
+		z_stream z = {0};
+		unsigned char chunk[16384];
+		int zr = Z_OK;
+
+		if (inflateInit(&z) != Z_OK)
+			goto out;
+		z.next_in = raw;
+		z.avail_in = (uInt)len;
+		while (zr == Z_OK) {
+			z.next_out = chunk;
+			z.avail_out = sizeof(chunk);
+			zr = inflate(&z, Z_NO_FLUSH);
+			if (zr != Z_OK && zr != Z_STREAM_END)
+				break;
+			cc_buf_put(out, chunk, sizeof(chunk) - z.avail_out);
+			if (out->failed || out->len > MAX_DSS_BYTES) {
+				zr = Z_MEM_ERROR;
+				break;
+			}
+		}
+		inflateEnd(&z);
+		rc = zr == Z_STREAM_END ? 0 : -1;
+	}
+out:
+	free(raw);
+	if (rc)
+		cc_buf_free(out);
+	return rc;
+}
+
 /* Every stream of the /DSS array k, decoded, onto arr. */
 static int dss_streams(qpdf_data q, qpdf_oh dss, const char *k,
 		       struct cc_buf **arr, size_t *n)
 {
 	qpdf_oh a = key(q, dss, k);
-	int items = qpdf_oh_is_array(q, a) ? qpdf_oh_get_array_n_items(q, a)
-					   : 0;
+	int items =
+		qpdf_oh_is_array(q, a) ? qpdf_oh_get_array_n_items(q, a) : 0;
 
 	for (int i = 0; i < items && i < MAX_DSS; i++) {
 		qpdf_oh st = qpdf_oh_get_array_item(q, a, i);
-		unsigned char *b = NULL;
-		size_t len = 0;
+		struct cc_buf b = {0};
 		struct cc_buf *p;
 
-		if (!qpdf_oh_is_stream(q, st))
-			continue;
-		if (qpdf_oh_get_stream_data(q, st, qpdf_dl_generalized, NULL,
-					    &b, &len) ||
-		    !b) {
-			free(b);
+		if (!qpdf_oh_is_stream(q, st) || dss_data(q, st, &b))
 			continue; /* undecodable: of no use */
-		}
 		p = realloc(*arr, (*n + 1) * sizeof(*p));
 		if (!p) {
-			free(b);
+			cc_buf_free(&b);
 			return -1;
 		}
 		*arr = p;
-		memset(&p[*n], 0, sizeof(p[*n]));
-		cc_buf_put(&p[*n], b, len);
-		free(b);
-		if (p[*n].failed) {
-			cc_buf_free(&p[*n]);
-			return -1;
-		}
-		(*n)++;
+		p[(*n)++] = b;
 	}
 	return 0;
 }
@@ -765,6 +831,7 @@ void cc_sig_structs_free(struct cc_sig_structs *s)
 		free(s->sig[i].contents);
 	free(s->sig);
 	free(s->eof);
+	free(s->sections);
 	cc_revdata_free(&s->dss);
 	memset(s, 0, sizeof(*s));
 }

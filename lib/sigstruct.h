@@ -57,6 +57,13 @@ struct cc_sig_structs {
 	 * file was taken instead (a damaged file: cc-verify should not
 	 * trust it). */
 	int chained;
+	/* With chained, every cross-reference section of the chain: its
+	 * offset, and the end of the revision it belongs to (one of eof[];
+	 * a linearized file's first revision has two). */
+	struct cc_xref_section {
+		unsigned long long at, end;
+	} * sections;
+	size_t nsections;
 	/* 1 when qpdf had to repair the file to read it (its warnings): a
 	 * reader that reconstructs the cross-reference may see other objects
 	 * than the ones the revisions list. */

@@ -22,16 +22,17 @@
 #include "ossl.h"
 #include "revocation.h"
 
-#define SKEW (5 * 60)		     /* clocks differ */
-#define MAX_AGE (24L * 60 * 60)	     /* of data without nextUpdate */
-#define MAX_FILES 4096		     /* in an anchor directory */
-#define MAX_REVDATA 4096	     /* pieces of revocation data held */
-#define MAX_FILE (64L << 20)	     /* a certificate, CRL or OCSP file */
+#define SKEW (5 * 60)		/* clocks differ */
+#define MAX_AGE (24L * 60 * 60) /* of data without nextUpdate */
+#define MAX_FILES 4096		/* in an anchor directory */
+#define MAX_REVDATA 4096	/* pieces of revocation data held */
+#define MAX_FILE (64L << 20)	/* a certificate, CRL or OCSP file */
 
 struct revitem {
 	struct cc_buf der;
 	int crl;
-	const char *source; /* "in the file", "given", "fetched" */
+	const char *source;	   /* "in the file", "given", "fetched" */
+	struct cc_revitem *parsed; /* read at first use */
 };
 
 /* What one piece of revocation data said of one certificate: asked once
@@ -70,6 +71,22 @@ const char *cc_indication_name(enum cc_indication i)
 		return "TOTAL_FAILED";
 	}
 	return "INDETERMINATE";
+}
+
+void cc_verdict_vset(enum cc_indication *ind, char *sub, size_t subsz,
+		     char *why, size_t whysz, enum cc_indication i,
+		     const char *nsub, const char *prefix, const char *fmt,
+		     va_list ap)
+{
+	size_t n;
+
+	if (*ind != CC_TOTAL_PASSED && i <= *ind)
+		return; /* the first, or a worse, verdict stands */
+	*ind = i;
+	snprintf(sub, subsz, "%s", nsub);
+	n = (size_t)snprintf(why, whysz, "%s", prefix);
+	if (n < whysz)
+		vsnprintf(why + n, whysz - n, fmt, ap);
 }
 
 /* ---- loading ---- */
@@ -124,8 +141,7 @@ static int load_certs(const char *path, STACK_OF(X509) * out,
 		}
 	}
 	rc = n ? CC_OK
-	       : cc_error_set(err, CC_INPUT, "'%s' holds no certificate",
-			      path);
+	       : cc_error_set(err, CC_INPUT, "'%s' holds no certificate", path);
 out:
 	BIO_free(bio);
 	cc_buf_free(&b);
@@ -203,8 +219,8 @@ static int add_rev(struct cc_trust *t, const unsigned char *der, size_t len,
 	return 0;
 }
 
-static int add_rev_files(struct cc_trust *t, const char *const *files,
-			 int crl, struct cc_error *err)
+static int add_rev_files(struct cc_trust *t, const char *const *files, int crl,
+			 struct cc_error *err)
 {
 	for (size_t i = 0; files && files[i]; i++) {
 		struct cc_buf b = {0};
@@ -269,8 +285,10 @@ void cc_trust_free(struct cc_trust *t)
 		return;
 	X509_STORE_free(t->store);
 	sk_X509_pop_free(t->pool, X509_free);
-	for (size_t i = 0; i < t->nrev; i++)
+	for (size_t i = 0; i < t->nrev; i++) {
 		cc_buf_free(&t->rev[i].der);
+		cc_revitem_free(t->rev[i].parsed);
+	}
 	free(t->rev);
 	for (size_t i = 0; i < t->nseen; i++)
 		cc_buf_free(&t->seen[i]);
@@ -361,12 +379,9 @@ static void set(struct cc_trust_result *r, enum cc_indication i,
 {
 	va_list ap;
 
-	if (r->indication != CC_TOTAL_PASSED && i <= r->indication)
-		return; /* the first, or a worse, verdict stands */
-	r->indication = i;
-	snprintf(r->sub, sizeof(r->sub), "%s", sub);
 	va_start(ap, fmt);
-	vsnprintf(r->problem, sizeof(r->problem), fmt, ap);
+	cc_verdict_vset(&r->indication, r->sub, sizeof(r->sub), r->problem,
+			sizeof(r->problem), i, sub, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -490,15 +505,15 @@ static void describe(char *out, size_t size, const struct revitem *it,
 	char date[32];
 
 	cc_ossl_fmt_time(st->this_update, date, sizeof(date));
-	snprintf(out, size, "%s, %s, %s", it->crl ? "CRL" : "OCSP",
-		 it->source, date);
+	snprintf(out, size, "%s, %s, %s", it->crl ? "CRL" : "OCSP", it->source,
+		 date);
 }
 
 /* cc_revocation_status of item i on x, asked once per context. */
 static int status_of(struct cc_trust *t, size_t i, X509 *x, X509 *issuer,
 		     struct cc_revstatus *st, struct cc_error *e)
 {
-	const struct revitem *it = &t->rev[i];
+	struct revitem *it = &t->rev[i];
 	struct verdict *v;
 	int rc;
 
@@ -511,8 +526,11 @@ static int status_of(struct cc_trust *t, size_t i, X509 *x, X509 *issuer,
 			return v->rc;
 		}
 	}
-	rc = cc_revocation_status(it->der.data, it->der.len, it->crl, x,
-				  issuer, st, e);
+	if (!it->parsed)
+		it->parsed = cc_revitem_new(it->der.data, it->der.len, it->crl);
+	if (!it->parsed)
+		return cc_error_set(e, CC_SYSTEM, "out of memory");
+	rc = cc_revocation_status(it->parsed, x, issuer, st, e);
 	if (rc == CC_SYSTEM)
 		return rc; /* out of memory: not an answer to keep */
 	if (t->nverdicts == t->capverdicts) {
@@ -541,8 +559,8 @@ static int status_of(struct cc_trust *t, size_t i, X509 *x, X509 *issuer,
  * when nothing at hand settles it. note gets what it found.
  */
 static int judge(struct cc_trust *t, size_t from, X509 *x, X509 *issuer,
-		 time_t poe, struct cc_trust_result *r, char *note,
-		 size_t size, char *bad, size_t bad_size)
+		 time_t poe, struct cc_trust_result *r, char *note, size_t size,
+		 char *bad, size_t bad_size)
 {
 	char name[128], when[32], what[128];
 
@@ -633,14 +651,14 @@ static void revocation(struct cc_trust *t, X509 *x, X509 *issuer, time_t poe,
 			    poe ? "issued after the signature's proven time "
 				: "current now",
 			    poe ? when : "",
-			    bad[0]	? bad
-			    : rc	? e.msg
-				: "what the file carries is older");
+			    bad[0] ? bad
+			    : rc   ? e.msg
+				   : "what the file carries is older");
 			return;
 		}
 	}
-	if (note[0] && strlen(r->revocation) + strlen(note) + 3 <
-			       sizeof(r->revocation))
+	if (note[0] &&
+	    strlen(r->revocation) + strlen(note) + 3 < sizeof(r->revocation))
 		snprintf(r->revocation + strlen(r->revocation),
 			 sizeof(r->revocation) - strlen(r->revocation), "%s%s",
 			 r->revocation[0] ? "; " : "", note);
@@ -708,8 +726,8 @@ int cc_trust_check(struct cc_trust *t, X509 *cert, STACK_OF(X509) * extra,
 			      "signatures",
 		    name);
 	}
-	for (int i = 0; i + 1 < sk_X509_num(chain) &&
-			r->indication != CC_TOTAL_FAILED;
+	for (int i = 0;
+	     i + 1 < sk_X509_num(chain) && r->indication != CC_TOTAL_FAILED;
 	     i++)
 		revocation(t, sk_X509_value(chain, i),
 			   sk_X509_value(chain, i + 1), poe, r);

@@ -40,6 +40,7 @@
 #ifndef CC_SIGTRUST_H
 #define CC_SIGTRUST_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -55,6 +56,16 @@ enum cc_indication {
 };
 const char *cc_indication_name(enum cc_indication i);
 
+/*
+ * Set a verdict (*ind, sub, why: sizes subsz, whysz) to i, nsub and
+ * prefix followed by the formatted reason, unless one is set already that
+ * is as bad or worse: the first reason of the worst indication stands.
+ */
+void cc_verdict_vset(enum cc_indication *ind, char *sub, size_t subsz,
+		     char *why, size_t whysz, enum cc_indication i,
+		     const char *nsub, const char *prefix, const char *fmt,
+		     va_list ap) __attribute__((format(printf, 9, 0)));
+
 struct cc_trust;
 
 struct cc_trust_opts {
@@ -66,9 +77,9 @@ struct cc_trust_opts {
 	/* Given revocation data: CRLs (PEM or DER), OCSP responses (DER). */
 	const char *const *crl_files;
 	const char *const *ocsp_files;
-	int offline;	  /* fetch nothing */
-	long timeout_ms;  /* of each fetch; 0: 10 s */
-	time_t now;	  /* 0: time(NULL) */
+	int offline;	 /* fetch nothing */
+	long timeout_ms; /* of each fetch; 0: 10 s */
+	time_t now;	 /* 0: time(NULL) */
 };
 
 /* CC_INPUT for a file that cannot be read or holds no certificate / is
