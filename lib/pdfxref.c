@@ -66,6 +66,18 @@ static int num(const unsigned char *d, size_t len, size_t *i,
 static int stream_section(qpdf_data q, const unsigned char *d, size_t len,
 			  size_t i, struct set *s);
 
+/* The offset of pat in d[from, len), or len. */
+static size_t find(const unsigned char *d, size_t len, size_t from,
+		   const char *pat)
+{
+	size_t n = strlen(pat);
+
+	for (size_t i = from; i + n <= len; i++)
+		if (d[i] == (unsigned char)pat[0] && !memcmp(d + i, pat, n))
+			return i;
+	return len;
+}
+
 /* "xref" subsections "trailer": every number, and a hybrid's stream. */
 static int table_section(qpdf_data q, const unsigned char *d, size_t len,
 			 size_t i, struct set *s)
@@ -97,20 +109,16 @@ static int table_section(qpdf_data q, const unsigned char *d, size_t len,
 				return -1;
 		}
 	}
-	/* A hybrid file's /XRefStm, in the trailer dictionary. */
+	/* A hybrid file's /XRefStm, in the trailer dictionary (before its
+	 * startxref). */
 	{
-		const unsigned char *t = d + i;
-		size_t rest = len - i, end;
-		const unsigned char *sx = memmem(t, rest, "startxref", 9);
-		const unsigned char *x;
+		size_t end = find(d, len, i, "startxref");
+		size_t x = find(d, end, i, "/XRefStm");
 
-		end = sx ? (size_t)(sx - t) : rest;
-		x = memmem(t, end, "/XRefStm", 8);
-		if (x) {
-			size_t k = (size_t)(x - d) + 8;
+		if (x < end) {
+			size_t k = skip_ws(d, len, x + 8);
 			unsigned long long at;
 
-			k = skip_ws(d, len, k);
 			if (num(d, len, &k, &at) || at >= len)
 				return -1;
 			return stream_section(q, d, len, (size_t)at, s);
@@ -212,6 +220,8 @@ int cc_pdf_xref_objects(qpdf_data q, const unsigned char *data, size_t len,
 
 	*out = NULL;
 	*nout = 0;
+	if (!data)
+		return -1;
 	for (size_t j = 0; j < n; j++) {
 		size_t i;
 		int rc;
