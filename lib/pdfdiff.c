@@ -16,6 +16,8 @@
 #include "buf.h"
 #include "pdfdiff.h"
 #include "pdfroles.h"
+#include "pdfxref.h"
+#include "sigstruct.h"
 
 #define MAX_ENTRIES 4096  /* of /Annots and /Fields arrays compared */
 #define MAX_CHANGES 1000  /* kept in the list */
@@ -30,7 +32,73 @@ struct diff {
 	struct cc_pdf_diff *out;
 	struct cc_buf list; /* holds out->change */
 	int oom, truncated;
+	/* The object numbers the later revisions' cross-reference sections
+	 * define (sorted): no other object can differ. NULL: unknown, every
+	 * object is compared. */
+	int *changed;
+	size_t nchanged;
 };
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Object num may differ between the signed revision and the document. */
+static int may_differ(const struct diff *d, int num)
+{
+	return !d->changed || bsearch(&num, d->changed, d->nchanged,
+				      sizeof(*d->changed), cmp_int);
+}
+
+/*
+ * What the revisions after signed_len may have changed: the numbers their
+ * cross-reference sections list (pdfxref.h). Unknown (every object is then
+ * compared) when the /Prev chain is broken, a section cannot be read, or
+ * one of the numbers is an object stream of the signed revision (the
+ * objects inside it would change with it, unlisted).
+ */
+static void later_changes(struct diff *d, const unsigned char *data, size_t len,
+			  size_t signed_len)
+{
+	struct cc_xref_section *secs = NULL;
+	unsigned long long *at = NULL;
+	size_t nsecs = 0, n = 0;
+
+	if (cc_xref_sections(data, len, &secs, &nsecs))
+		return;
+	at = malloc((nsecs ? nsecs : 1) * sizeof(*at));
+	if (!at)
+		goto out;
+	for (size_t i = 0; i < nsecs; i++)
+		if (secs[i].at >= signed_len)
+			at[n++] = secs[i].at;
+	if (cc_pdf_xref_objects(d->qf, data, len, at, n, &d->changed,
+				&d->nchanged))
+		goto out;
+	for (size_t i = 0; i < d->nchanged; i++) {
+		qpdf_oh o = qpdf_get_object_by_id(d->qs, d->changed[i], 0);
+		int objstm =
+			qpdf_oh_is_stream(d->qs, o) &&
+			qpdf_oh_is_name_and_equals(
+				d->qs,
+				cc_qpdf_key(d->qs, qpdf_oh_get_dict(d->qs, o),
+					    "/Type"),
+				"/ObjStm");
+
+		qpdf_oh_release_all(d->qs);
+		if (objstm) {
+			free(d->changed);
+			d->changed = NULL;
+			break;
+		}
+	}
+out:
+	free(at);
+	free(secs);
+}
 
 static char *text(struct diff *d, qpdf_data q, qpdf_oh o)
 {
@@ -705,7 +773,8 @@ static void compare_unused(struct diff *d)
 	for (int n = 1; n < size && !d->oom; n++) {
 		qpdf_oh s, f;
 
-		if (cc_pdf_roles_find(&d->rs, n, 0) != SIZE_MAX)
+		if (cc_pdf_roles_find(&d->rs, n, 0) != SIZE_MAX ||
+		    !may_differ(d, n))
 			continue;
 		s = qpdf_get_object_by_id(d->qs, n, 0);
 		f = qpdf_get_object_by_id(d->qf, n, 0);
@@ -793,7 +862,10 @@ int cc_pdf_diff(const unsigned char *data, size_t len, size_t signed_len,
 		d.oom = 1;
 	d.truncated = d.rs.truncated || d.rf.truncated;
 	compare_doc(&d);
+	later_changes(&d, data, len, signed_len);
 	for (size_t i = 0; i < d.rs.n && !d.oom; i++) {
+		if (!may_differ(&d, d.rs.obj[i].num))
+			continue;
 		compare_obj(&d, i);
 		qpdf_oh_release_all(d.qs);
 		qpdf_oh_release_all(d.qf);
@@ -819,6 +891,7 @@ out:
 			qpdf_cleanup(q);
 		cc_pdf_roles_free(i ? &d.rf : &d.rs);
 	}
+	free(d.changed);
 	if (rc != CC_OK)
 		cc_pdf_diff_free(out);
 	return rc;

@@ -407,7 +407,17 @@ static void drain(struct cc_pdf_roles *d)
 		if (!o.scan)
 			continue;
 		h = qpdf_get_object_by_id(d->q, o.num, o.gen);
-		if (!qpdf_oh_is_null(d->q, h)) {
+		if (qpdf_oh_is_dictionary(d->q, h) &&
+		    qpdf_oh_is_string(d->q,
+				      cc_qpdf_key(d->q, h, "/Contents"))) {
+			/* A signature dictionary: its /Contents, a string
+			 * of tens of kilobytes, reaches nothing, and is not
+			 * unparsed to say so. */
+			static const char *const contents[] = {"/Contents",
+							       NULL};
+
+			scan_keys(d, h, contents, o.role, o.page, o.label);
+		} else if (!qpdf_oh_is_null(d->q, h)) {
 			if ((t = cc_qpdf_body(d->q, h)))
 				scan_text(d, t, o.role, o.page, o.label);
 			else
@@ -548,6 +558,22 @@ static void pass_pages(struct cc_pdf_roles *d)
 }
 
 /* Annotation or field h (of page, or -1) gets its role. */
+
+/* The field (or a parent it inherits from) has a /V: signed, for a
+ * signature field. Its value is not read (a signature dictionary's
+ * /Contents is tens of kilobytes for qpdf to parse); a /V that is a
+ * reference to null counts as signed, the stricter reading. */
+static int has_value(qpdf_data q, qpdf_oh f)
+{
+	for (int depth = 0;
+	     depth < CC_PDF_MAX_DEPTH && qpdf_oh_is_dictionary(q, f); depth++) {
+		if (qpdf_oh_has_key(q, f, "/V"))
+			return 1;
+		f = cc_qpdf_key(q, f, "/Parent");
+	}
+	return 0;
+}
+
 static size_t classify(struct cc_pdf_roles *d, qpdf_oh h, int page, int field)
 {
 	qpdf_data q = d->q;
@@ -571,8 +597,7 @@ static size_t classify(struct cc_pdf_roles *d, qpdf_oh h, int page, int field)
 	i = claim_oh(d, h, sig ? CC_ROLE_SIGFIELD : CC_ROLE_FIELD, page, label,
 		     0);
 	if (i != SIZE_MAX)
-		d->obj[i].signed_ = (unsigned char)!qpdf_oh_is_null(
-			q, cc_qpdf_field_attr(q, h, "/V"));
+		d->obj[i].signed_ = (unsigned char)has_value(q, h);
 	return i;
 }
 

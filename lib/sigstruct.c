@@ -242,6 +242,25 @@ static int chain(const unsigned char *d, size_t len, struct cc_sig_structs *s,
 	}
 }
 
+int cc_xref_sections(const unsigned char *data, size_t len,
+		     struct cc_xref_section **out, size_t *n)
+{
+	struct cc_sig_structs s = {0};
+	size_t cap = 0;
+	int oom = 0, chained = chain(data, len, &s, &cap, &oom);
+
+	free(s.eof);
+	*out = NULL;
+	*n = 0;
+	if (!chained || oom) {
+		free(s.sections);
+		return -1;
+	}
+	*out = s.sections;
+	*n = s.nsections;
+	return 0;
+}
+
 static int find_revisions(const unsigned char *d, size_t len,
 			  struct cc_sig_structs *s)
 {

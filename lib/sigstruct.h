@@ -103,4 +103,11 @@ int cc_sig_struct_read(const unsigned char *data, size_t len, const char *name,
 		       struct cc_sig_structs *out, struct cc_error *err);
 void cc_sig_structs_free(struct cc_sig_structs *s);
 
+/* The cross-reference sections of data (len bytes) by the startxref and
+ * /Prev chain, as cc_sig_struct_read finds them, into *out (malloc'ed;
+ * the caller frees it) and *n: 0, or -1 when the chain is broken (or
+ * memory runs out). */
+int cc_xref_sections(const unsigned char *data, size_t len,
+		     struct cc_xref_section **out, size_t *n);
+
 #endif
