@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "pdfdiff.h"
 #include "pdfxref.h"
 #include "sigstruct.h"
 
@@ -203,12 +204,99 @@ static void test_not_sections(void **state)
 	cc_buf_free(&b);
 }
 
+/* An object stream 5 holding the catalog (1) and the page (3). */
+static void objstm(struct cc_buf *b, const char *mediabox)
+{
+	char objs[256], head[32];
+	int n1, n3;
+
+	n1 = snprintf(objs, sizeof(objs), "<< /Type /Catalog /Pages 2 0 R >> ");
+	n3 = snprintf(objs + n1, sizeof(objs) - (size_t)n1,
+		      "<< /Type /Page /Parent 2 0 R /MediaBox %s >>", mediabox);
+	snprintf(head, sizeof(head), "1 0 3 %d ", n1);
+	cc_buf_printf(b,
+		      "5 0 obj\n<< /Type /ObjStm /N 2 /First %zu /Length "
+		      "%zu >>\nstream\n%s%s\nendstream\nendobj\n",
+		      strlen(head), strlen(head) + (size_t)(n1 + n3), head,
+		      objs);
+}
+
+/* An xref stream (number num) with entries for objects first.. as
+ * (type, field 2, field 3) triples. */
+static void xrefstm(struct cc_buf *b, int num, const char *index,
+		    const int (*e)[3], int n, int size, size_t prev)
+{
+	size_t x = b->len;
+
+	cc_buf_printf(b,
+		      "%d 0 obj\n<< /Type /XRef /Size %d /Root 1 0 R /W [1 4 "
+		      "2] /Index [%s] /Length %d",
+		      num, size, index, 7 * n);
+	if (prev)
+		cc_buf_printf(b, " /Prev %zu", prev);
+	cc_buf_puts(b, " >>\nstream\n");
+	for (int i = 0; i < n; i++) {
+		unsigned char r[7] = {(unsigned char)e[i][0],
+				      (unsigned char)(e[i][1] >> 24),
+				      (unsigned char)(e[i][1] >> 16),
+				      (unsigned char)(e[i][1] >> 8),
+				      (unsigned char)e[i][1],
+				      (unsigned char)(e[i][2] >> 8),
+				      (unsigned char)e[i][2]};
+
+		cc_buf_put(b, r, sizeof(r));
+	}
+	cc_buf_printf(b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", x);
+}
+
+/* A later revision that redefines an object stream changes the objects
+ * in it without listing them: the change analysis must still see it. */
+static void test_object_stream_redefined(void **state)
+{
+	struct cc_error err = {0, ""};
+	struct cc_pdf_diff diff;
+	struct cc_buf b = {0};
+	size_t o2, o5, o6, signed_len;
+
+	(void)state;
+	cc_buf_puts(&b, "%PDF-1.7\n");
+	o2 = b.len;
+	cc_buf_puts(&b, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\n"
+			"endobj\n");
+	o5 = b.len;
+	objstm(&b, "[0 0 10 10]");
+	o6 = b.len;
+	{
+		const int e[7][3] = {{0, 0, 65535},  {2, 5, 0}, {1, (int)o2, 0},
+				     {2, 5, 1},	     {0, 0, 0}, {1, (int)o5, 0},
+				     {1, (int)o6, 0}};
+
+		xrefstm(&b, 6, "0 7", e, 7, 7, 0);
+	}
+	signed_len = b.len;
+	o5 = b.len;
+	objstm(&b, "[0 0 99 99]");
+	{
+		size_t x = b.len;
+		const int e[2][3] = {{1, (int)o5, 0}, {1, (int)x, 0}};
+
+		xrefstm(&b, 7, "5 1 7 1", e, 2, 8, o6);
+	}
+	assert_int_equal(cc_pdf_diff(b.data, b.len, signed_len, 2, &diff, &err),
+			 CC_OK);
+	assert_false(diff.ok);
+	assert_non_null(strstr(diff.problem, "page 1"));
+	cc_pdf_diff_free(&diff);
+	cc_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_and_streams),
 		cmocka_unit_test(test_nothing_later),
 		cmocka_unit_test(test_not_sections),
+		cmocka_unit_test(test_object_stream_redefined),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
