@@ -329,8 +329,9 @@ start_pki_services() {
 		# has exited (someone else may be listening there).
 		i=0
 		while [ "$i" -lt 100 ]; do
-			if grep -q '^ocsp-server: listening' "$T/ocsp-server.log" &&
-				grep -q '^tsa-server: listening' "$T/tsa-server.log"; then
+			# (A log may not exist yet: the service is starting.)
+			if grep -qs '^ocsp-server: listening' "$T/ocsp-server.log" &&
+				grep -qs '^tsa-server: listening' "$T/tsa-server.log"; then
 				wait_port "$PKI_PORT" && wait_port "$TSA_PORT" &&
 					PKI_SERVICES_STATE=ok
 				break
