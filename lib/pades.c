@@ -802,10 +802,31 @@ static int signature_tst(const unsigned char *file, size_t len,
 	return rc;
 }
 
+/* Drop from arr the blobs that have already holds. */
+static void drop_present(struct cc_buf *arr, size_t *n,
+			 const struct cc_buf *have, size_t nhave)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		int dup = 0;
+
+		for (size_t j = 0; j < nhave && !dup; j++)
+			dup = have[j].len == arr[i].len &&
+			      !memcmp(have[j].data, arr[i].data, arr[i].len);
+		if (dup)
+			cc_buf_free(&arr[i]);
+		else
+			arr[k++] = arr[i];
+	}
+	*n = k;
+}
+
 /* Into all: the validation data of every signature in the file other than
  * the one whose /ByteRange is br (the certifier's, before the seal), and
  * of their time-stamping units, so that the copy carries all a verifier
- * needs. A revoked signer is refused here as the signer is. */
+ * needs; then less what the file's /DSS holds already. A revoked signer is
+ * refused here as the signer is. */
 static int earlier_signers(const unsigned char *in, size_t inlen,
 			   const char *name, const unsigned long long br[4],
 			   const struct cc_revdata_opts *ro,
@@ -838,6 +859,14 @@ static int earlier_signers(const unsigned char *in, size_t inlen,
 		cc_revdata_free(&one);
 		cc_revdata_free(&two);
 		cc_sig_crypto_free(&c);
+	}
+	/* What an earlier /DSS (cc-sign --ltv's) holds is not added twice. */
+	if (rc == CC_OK) {
+		drop_present(all->certs, &all->ncerts, ss.dss.certs,
+			     ss.dss.ncerts);
+		drop_present(all->ocsps, &all->nocsps, ss.dss.ocsps,
+			     ss.dss.nocsps);
+		drop_present(all->crls, &all->ncrls, ss.dss.crls, ss.dss.ncrls);
 	}
 	cc_sig_structs_free(&ss);
 	return rc;

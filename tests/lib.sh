@@ -353,6 +353,22 @@ start_pki_services() {
 	}
 }
 
+# dss_dump FILE KEY OUTPREFIX: the streams of /DSS /KEY (Certs, OCSPs,
+# CRLs) into OUTPREFIX.1, .2, ...; prints how many.
+dss_dump() {
+	qpdf --json --json-key=qpdf "$1" 2>/dev/null | jq -r --arg k "/$2" '
+		.qpdf[1] as $o | ($o.trailer.value["/Root"] // "") as $r |
+		($o["obj:" + $r].value["/DSS"]) as $d |
+		(if ($d | type) == "string" then $o["obj:" + $d].value else $d end) as $dss |
+		($dss[$k] // []) | .[] | sub(" 0 R$"; "")' >"$T/dss.list"
+	i=0
+	while read -r n; do
+		i=$((i + 1))
+		qpdf --show-object="$n" --raw-stream-data "$1" >"$3.$i" 2>/dev/null
+	done <"$T/dss.list"
+	echo "$i"
+}
+
 # --- PKCS#11: a SoftHSM2 token ---
 
 # softhsm_setup DIR: a private SoftHSM2 (its config and token store in DIR)

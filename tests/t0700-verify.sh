@@ -194,6 +194,13 @@ if active; then
 		fail "gen-attacks failed: $(tail -5 "$T/gen.log")"
 	fi
 	[ -s "$T/corpus/expect.tsv" ] || fail "no expect.tsv"
+	# cc-sign --ltv's /DSS, then cc-stamp's: nothing in it twice.
+	for k in Certs OCSPs CRLs; do
+		n=$(dss_dump "$T/corpus/base.pdf" "$k" "$T/dss-$k")
+		[ "$n" -gt 0 ] || fail "base.pdf: no /DSS /$k"
+		dups=$(for f in "$T"/dss-"$k".*; do sha256sum <"$f"; done | sort | uniq -d | wc -l)
+		[ "$dups" = 0 ] || fail "base.pdf: /DSS /$k holds $dups stream(s) twice"
+	done
 fi
 
 if [ -s "$T/corpus/expect.tsv" ]; then
