@@ -179,7 +179,11 @@ again:
 	sa.sa_handler = prompt_catch; /* no SA_RESTART: calls return EINTR */
 	for (size_t i = 0; i < PROMPT_NSIGS; i++) {
 		prompt_caught[prompt_sigs[i]] = 0;
-		sigaction(prompt_sigs[i], &sa, &old[i]);
+		sigaction(prompt_sigs[i], NULL, &old[i]);
+		/* A signal ignored from the start (a job in the background,
+		 * nohup) stays ignored, as it would without the prompt. */
+		if (old[i].sa_handler != SIG_IGN)
+			sigaction(prompt_sigs[i], &sa, NULL);
 	}
 	len = 0;
 	toolong = eof = fail_errno = 0;
