@@ -742,7 +742,10 @@ static void check(const unsigned char *d, size_t len, qpdf_data q, qpdf_oh v,
 		why = gap(d, (size_t)g->range[1], (size_t)g->range[2], g);
 	if (!why) {
 		der = signed_data_len(g->contents, g->contents_len);
-		if (!der)
+		if (!der && g->contents_len > 1 && g->contents[1] == 0x80)
+			why = "/Contents is BER with indefinite lengths, not "
+			      "the DER that ISO 32000-1 12.8.3.3.1 requires";
+		else if (!der)
 			why = "/Contents is not one DER CMS SignedData";
 		for (size_t i = der; !why && i < g->contents_len; i++)
 			if (g->contents[i])
