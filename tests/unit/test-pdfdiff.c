@@ -533,6 +533,19 @@ static void test_problem_and_dss(void **state)
 	cc_buf_free(&d.b);
 }
 
+/* A one-page document: catalog and page as given, objects 6 to 14 null;
+ * objects 4 and 5 are the caller's. */
+static void small_doc(struct doc *d, const char *catalog, const char *page)
+{
+	memset(d, 0, sizeof(*d));
+	cc_buf_puts(&d->b, "%PDF-1.7\n");
+	obj(d, 1, catalog);
+	obj(d, 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+	obj(d, 3, page);
+	for (int i = 6; i <= 14; i++)
+		obj(d, i, "null");
+}
+
 /* An object the catalog reaches through a direct dictionary is the
  * catalog's, even when the /DSS reaches it too. */
 static void test_shared_with_dss(void **state)
@@ -540,17 +553,12 @@ static void test_shared_with_dss(void **state)
 	struct doc d;
 
 	(void)state;
-	memset(&d, 0, sizeof(d));
-	cc_buf_puts(&d.b, "%PDF-1.7\n");
-	obj(&d, 1,
-	    "<< /Type /Catalog /Pages 2 0 R /Names << /Dests << /Names [(a) "
-	    "5 0 R] >> >> /DSS << /Certs [5 0 R] >> >>");
-	obj(&d, 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-	obj(&d, 3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>");
+	small_doc(&d,
+		  "<< /Type /Catalog /Pages 2 0 R /Names << /Dests << /Names "
+		  "[(a) 5 0 R] >> >> /DSS << /Certs [5 0 R] >> >>",
+		  "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>");
 	obj(&d, 4, "null");
 	obj(&d, 5, "[3 0 R /XYZ 0 200 0]");
-	for (int i = 6; i <= 14; i++)
-		obj(&d, i, "null");
 	end_table(&d, NULL);
 	d.signed_len = d.b.len;
 	obj(&d, 5, "[3 0 R /XYZ 0 0 9]");
@@ -566,23 +574,16 @@ static void test_dangling(void **state)
 	struct doc d;
 
 	(void)state;
-	memset(&d, 0, sizeof(d));
-	cc_buf_puts(&d.b, "%PDF-1.7\n");
-	obj(&d, 1, "<< /Type /Catalog /Pages 2 0 R >>");
-	obj(&d, 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-	obj(&d, 3,
-	    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents "
-	    "[4 0 R 5 0 R] >>");
+	small_doc(&d, "<< /Type /Catalog /Pages 2 0 R >>",
+		  "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] "
+		  "/Contents [4 0 R 5 0 R] >>");
 	stream(&d, 4, "<< >>", "BT ET");
-	for (int i = 6; i <= 14; i++)
-		obj(&d, i, "null");
 	end_table(&d, NULL);
 	d.signed_len = d.b.len;
 	stream(&d, 5, "<< >>", "BT /F1 12 Tf (Revealed) Tj ET");
 	end_table(&d, NULL);
 	expect(&d, 3, 0,
-	       "object 5 0 (content of page 1) defined after "
-	       "signing");
+	       "object 5 0 (content of page 1) defined after signing");
 	cc_buf_free(&d.b);
 }
 
