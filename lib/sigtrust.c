@@ -49,8 +49,11 @@ struct cc_trust {
 	X509_STORE *store;
 	int anchors;
 	STACK_OF(X509) * pool;
-	struct cc_buf *seen; /* DER of the certificates added, parsed once */
-	size_t nseen;
+	/* DER of the certificates added (the /DSS's): parsed only when a
+	 * path cannot be built without them, each once; seen[0, nparsed)
+	 * are in the pool. */
+	struct cc_buf *seen;
+	size_t nseen, nparsed;
 	struct revitem *rev;
 	size_t nrev, caprev;
 	struct verdict *verdicts;
@@ -331,10 +334,7 @@ int cc_trust_add_certs(struct cc_trust *t, STACK_OF(X509) * certs)
 int cc_trust_add_cert_der(struct cc_trust *t, const unsigned char *der,
 			  size_t len)
 {
-	const unsigned char *p = der;
 	struct cc_buf *grown;
-	X509 *x;
-	int rc;
 
 	if (len > LONG_MAX || t->nseen >= MAX_REVDATA)
 		return 0;
@@ -352,13 +352,34 @@ int cc_trust_add_cert_der(struct cc_trust *t, const unsigned char *der,
 		return CC_SYSTEM;
 	}
 	t->nseen++;
-	x = d2i_X509(NULL, &p, (long)len);
-	ERR_clear_error();
-	if (!x)
-		return 0; /* not a certificate: of no use, not an error */
-	rc = pool_add(t, x);
-	X509_free(x);
-	return rc;
+	return 0;
+}
+
+/* The certificates added but not parsed yet, into the pool; 1 when there
+ * were any. */
+static int parse_pending(struct cc_trust *t)
+{
+	int any = t->nparsed < t->nseen;
+
+	for (; t->nparsed < t->nseen; t->nparsed++) {
+		const struct cc_buf *b = &t->seen[t->nparsed];
+		const unsigned char *p = b->data;
+		X509 *x = d2i_X509(NULL, &p, (long)b->len);
+
+		ERR_clear_error();
+		if (!x)
+			continue; /* not a certificate: of no use */
+		pool_add(t, x);
+		X509_free(x);
+	}
+	return any;
+}
+
+static int missing_issuer(int why)
+{
+	return why == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+	       why == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	       why == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
 }
 
 int cc_trust_add_revdata(struct cc_trust *t, const unsigned char *der,
@@ -526,6 +547,18 @@ static int status_of(struct cc_trust *t, size_t i, X509 *x, X509 *issuer,
 			return v->rc;
 		}
 	}
+	/* An OCSP response about x holds x's serial number: one that does
+	 * not is about another certificate, and is not parsed to say so. */
+	if (!it->crl) {
+		const ASN1_INTEGER *sn = X509_get0_serialNumber(x);
+		int n = ASN1_STRING_length(sn);
+
+		if (n > 0 && !memmem(it->der.data, it->der.len,
+				     ASN1_STRING_get0_data(sn), (size_t)n)) {
+			memset(st, 0, sizeof(*st));
+			return CC_NO;
+		}
+	}
 	if (!it->parsed)
 		it->parsed = cc_revitem_new(it->der.data, it->der.len, it->crl);
 	if (!it->parsed)
@@ -687,15 +720,23 @@ int cc_trust_check(struct cc_trust *t, X509 *cert, STACK_OF(X509) * extra,
 		    "the configuration)");
 		return CC_OK;
 	}
-	pool = sk_X509_dup(t->pool);
-	if (!pool)
-		return cc_error_set(err, CC_SYSTEM, "out of memory");
-	for (int i = 0; i < sk_X509_num(extra); i++)
-		if (!sk_X509_push(pool, sk_X509_value(extra, i))) {
-			sk_X509_free(pool);
+	for (int round = 0;; round++) {
+		pool = sk_X509_dup(t->pool);
+		for (int i = 0; pool && i < sk_X509_num(extra); i++)
+			if (!sk_X509_push(pool, sk_X509_value(extra, i))) {
+				sk_X509_free(pool);
+				pool = NULL;
+			}
+		if (!pool)
 			return cc_error_set(err, CC_SYSTEM, "out of memory");
-		}
-	ok = verify_at(t, cert, pool, at, &chain, &why, &depth, &bad);
+		ok = verify_at(t, cert, pool, at, &chain, &why, &depth, &bad);
+		/* The file's own certificates, when the signature's do not
+		 * reach an anchor. */
+		if (ok || round || !missing_issuer(why) || !parse_pending(t))
+			break;
+		X509_free(bad);
+		sk_X509_free(pool);
+	}
 	if (ok == 0 && why == X509_V_ERR_CERT_HAS_EXPIRED && poe &&
 	    poe < t->now) {
 		X509_free(bad);

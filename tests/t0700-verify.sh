@@ -77,6 +77,22 @@ assert_jq "$T/v.json" '.documents[0].indication == "INDETERMINATE"
 expect_success verdict "$T/nodss.pdf"
 expect_success verdict "$T/nodss.pdf" --offline --crl "$PKI/issuing.crl" --crl "$PKI/root.crl"
 
+test_case 'a signature without its issuing CA: the path is completed from the /DSS'
+# A PKCS#12 with the certifier's key and certificate alone: the CMS then
+# carries no issuing CA, and cc-sign --ltv fetches it (AIA caIssuers) into
+# the /DSS, where cc-verify must find it, offline.
+if active; then
+	openssl pkcs12 -export -in "$PKI/certifier.pem" -inkey "$PKI/certifier.key" \
+		-passout file:"$T/certifier.pass" -out "$T/leaf.p12" 2>"$T/p12.err" ||
+		fail "openssl pkcs12: $(cat "$T/p12.err")"
+	chmod 600 "$T/leaf.p12"
+fi
+expect_success cc-sign -k "$T/leaf.p12" --pin-file "$T/certifier.pass" --tsa "$TSA_URL/tsa" \
+	--ltv "$T/card.pdf" -o "$T/leaf.pdf"
+expect_success verdict "$T/leaf.pdf" --offline
+assert_jq "$T/v.json" '.documents[0].indication == "TOTAL_PASSED"
+	and .documents[0].signatures[0].trust.anchor == "certcopy Test Root CA"'
+
 test_case 'no trust anchor, or another root: NO_CERTIFICATE_CHAIN_FOUND'
 expect_failure 1 cc-verify --json "$T/v.json" "$T/certified.pdf"
 assert_jq "$T/v.json" '.documents[0].subindication == "NO_CERTIFICATE_CHAIN_FOUND"'
