@@ -176,8 +176,19 @@ static int load_path(const char *path, STACK_OF(X509) * out,
 				     names[i]->d_name);
 			if (r > 0 && (size_t)r < sizeof(file) &&
 			    stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
-				rc = load_certs(file, out, err);
-				found++;
+				struct cc_error e = {0, ""};
+
+				/* A file of a directory that holds no
+				 * certificate (a README, a CRL) is passed
+				 * over, as OpenSSL's hashed directories
+				 * hold more than certificates. */
+				rc = load_certs(file, out, &e);
+				if (rc == CC_INPUT)
+					rc = CC_OK;
+				else if (rc)
+					cc_error_set(err, rc, "%s", e.msg);
+				else
+					found++;
 			}
 		}
 		free(names[i]);

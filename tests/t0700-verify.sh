@@ -104,6 +104,18 @@ fi
 expect_failure 1 cc-verify --trust "$T/other.pem" --json "$T/v.json" "$T/certified.pdf"
 assert_jq "$T/v.json" '.documents[0].indication == "INDETERMINATE"
 	and .documents[0].subindication == "NO_CERTIFICATE_CHAIN_FOUND"'
+# A directory of anchors: a file in it that is no certificate is passed
+# over; a directory with none is bad input.
+if active; then
+	mkdir -p "$T/anchors" "$T/noanchors"
+	cp "$PKI/trust.pem" "$T/other.pem" "$T/anchors/"
+	echo 'the office root' >"$T/anchors/README"
+	cp "$T/anchors/README" "$T/noanchors/"
+fi
+expect_success cc-verify -q --trust "$T/anchors" "$T/certified.pdf"
+expect_failure 3 cc-verify -q --trust "$T/noanchors" "$T/certified.pdf"
+assert_stderr 'holds no certificate'
+expect_failure 3 cc-verify -q --trust "$T/nothing.pem" "$T/certified.pdf"
 
 test_case 'the register: by code, by hash, a revoked copy, the audit chain'
 expect_success cc-verify --register "$T/reg.db" --code "$(printf %s "$vcode" | tr A-Z a-z)" --json "$T/v.json"
