@@ -25,7 +25,7 @@
 
 static const char **trust, **chain, **crl_files, **ocsp_files;
 static char *reg_uri, *code_arg, *image_arg;
-static int offline, audit, timeout_s;
+static int offline, audit, timeout_s, jobs = -1; /* -1: not given */
 
 static struct poptOption trust_options[] = {
 	{"trust", '\0', POPT_ARG_ARGV, &trust, 0,
@@ -43,6 +43,8 @@ static struct poptOption trust_options[] = {
 	{"timeout", '\0', POPT_ARG_INT, &timeout_s, 0,
 	 "seconds to wait for each OCSP responder or CRL (default 10)",
 	 "SECONDS"},
+	{"jobs", 'j', POPT_ARG_INT, &jobs, 0,
+	 "verify N files at a time (default: one per processor)", "N"},
 	POPT_TABLEEND};
 
 static struct poptOption reg_options[] = {
@@ -99,13 +101,15 @@ static const char **split(const char *s, char **copy)
 /* The register of --register, else the configured one (never created
  * anew by a verifier: a path must exist). */
 static struct cc_register *open_register(const struct cc_config *cfg,
-					 int needed, struct cc_error *err)
+					 int needed, const char **used,
+					 struct cc_error *err)
 {
 	const char *uri =
 		reg_uri ? reg_uri : cc_config_get(cfg, "register", "uri");
 	const char *path = uri;
 	struct stat st;
 
+	*used = uri && *uri ? uri : NULL;
 	if (!uri || !*uri) {
 		if (needed)
 			cc_error_set(err, CC_USAGE,
@@ -222,53 +226,57 @@ static int do_audit(struct cc_register *reg, json_t *report)
 	return 1;
 }
 
-/* One PDF: its report into docs; the exit status it earns. */
-static int verify_file(const char *path, const struct cc_verify_opts *vo,
-		       const char *printed_code, json_t *docs,
-		       int *counts /* passed, failed, indeterminate */)
+/* What the files' reports go to, in order (cc_verify_files). */
+struct out {
+	const char *printed_code; /* --image's, which each file must carry */
+	const char **paths;
+	json_t *docs;
+	int counts[3]; /* passed, indeterminate, failed */
+	int status;
+	size_t n;
+	int progress; /* "k/n" on stderr, a terminal */
+};
+
+/* One file's report: text, JSON, counts, the exit status it earns. */
+static void file_done(void *ctx, size_t i, int rc, const struct cc_error *err,
+		      const struct cc_verify_report *rep)
 {
-	struct cc_error err = {0, ""};
+	struct out *o = ctx;
 	struct cc_verify_report r;
-	struct cc_buf src = {0}, text = {0};
-	int rc;
+	struct cc_buf text = {0};
+	const char *mine = NULL;
 
-	rc = cc_buf_read_file(&src, path, MAX_PDF, &err);
-	if (rc == CC_OK)
-		rc = cc_verify_pdf(src.data, src.len, path, vo, &r, &err);
-	cc_buf_free(&src);
+	if (o->progress)
+		fprintf(stderr, "\r%s: %zu/%zu files", cc_cli.prog, i + 1,
+			o->n);
 	if (rc) {
-		json_array_append_new(docs,
-				      json_pack("{s:s, s:s, s:s}", "file", path,
-						"indication", "UNREADABLE",
-						"reason", err.msg));
-		return cc_cli_fail(&err);
+		json_array_append_new(
+			o->docs, json_pack("{s:s, s:s, s:s}", "file",
+					   o->paths[i], "indication",
+					   "UNREADABLE", "reason", err->msg));
+		o->status = worse(o->status, cc_cli_fail(err));
+		return;
 	}
-	if (printed_code) {
-		const char *mine = NULL;
-
-		for (size_t i = 0; i < r.nsig; i++)
-			if (r.sig[i].code[0])
-				mine = r.sig[i].code;
-		if (!mine || strcmp(mine, printed_code)) {
-			r.indication = CC_TOTAL_FAILED;
-			snprintf(r.sub, sizeof(r.sub), "REGISTER_MISMATCH");
-			snprintf(r.reason, sizeof(r.reason),
-				 "the printed copy's code %s is not this "
-				 "file's (%s)",
-				 printed_code, mine ? mine : "none");
-		}
+	r = *rep; /* a shallow copy, for the printed copy's verdict */
+	for (size_t k = 0; k < r.nsig; k++)
+		if (r.sig[k].code[0])
+			mine = r.sig[k].code;
+	if (o->printed_code && (!mine || strcmp(mine, o->printed_code))) {
+		r.indication = CC_TOTAL_FAILED;
+		snprintf(r.sub, sizeof(r.sub), "REGISTER_MISMATCH");
+		snprintf(r.reason, sizeof(r.reason),
+			 "the printed copy's code %s is not this file's (%s)",
+			 o->printed_code, mine ? mine : "none");
 	}
-	json_array_append_new(docs, cc_verify_json(&r));
-	counts[r.indication]++;
+	json_array_append_new(o->docs, cc_verify_json(&r));
+	o->counts[r.indication]++;
 	if (!cc_cli.quiet && !(cc_cli.json && !strcmp(cc_cli.json, "-"))) {
 		cc_verify_text(&r, cc_cli.verbose, &text);
 		if (text.len)
 			fwrite(text.data, 1, text.len, stdout);
 		cc_buf_free(&text);
 	}
-	rc = r.indication == CC_TOTAL_PASSED ? 0 : 1;
-	cc_verify_report_free(&r);
-	return rc;
+	o->status = worse(o->status, r.indication == CC_TOTAL_PASSED ? 0 : 1);
 }
 
 int main(int argc, const char **argv)
@@ -278,11 +286,12 @@ int main(int argc, const char **argv)
 	struct cc_register *reg = NULL;
 	struct cc_trust *tr = NULL;
 	struct cc_trust_opts to = {0};
-	struct cc_verify_opts vo = {0};
-	const char **args, **conf_anchors = NULL;
+	struct out o = {0};
+	const char **args, **conf_anchors = NULL, *reg_used = NULL;
 	const char *stdin_only[] = {"-", NULL};
 	char *conf_copy = NULL, code[CC_VCODE_SIZE] = "", payload[1024];
-	int nargs = 0, rc, status = 0, counts[3] = {0, 0, 0};
+	int nargs = 0, rc, status = 0;
+	int *counts = o.counts;
 	json_t *report = json_object(), *docs = json_array();
 	poptContext con;
 
@@ -309,6 +318,10 @@ int main(int argc, const char **argv)
 		cc_msg("--timeout: must not be negative");
 		goto out;
 	}
+	if (jobs == 0 || jobs < -1 || jobs > 64) {
+		cc_msg("--jobs: from 1 to 64");
+		goto out;
+	}
 	if (code_arg && image_arg) {
 		cc_msg("--code or --image, one at a time");
 		goto out;
@@ -326,7 +339,8 @@ int main(int argc, const char **argv)
 		status = cc_cli_fail(&err);
 		goto out;
 	}
-	reg = open_register(cfg, code_arg || image_arg || audit, &err);
+	reg = open_register(cfg, code_arg || image_arg || audit, &reg_used,
+			    &err);
 	if (!reg && err.code) {
 		status = cc_cli_fail(&err);
 		goto out;
@@ -385,15 +399,24 @@ int main(int argc, const char **argv)
 		if (!cc_trust_anchor_count(tr))
 			cc_msg("no trust anchor: give --trust FILE (no "
 			       "signature can pass)");
-		vo.trust = tr;
-		vo.reg = reg;
-	}
-	for (int i = 0; i < nargs; i++) {
-		rc = verify_file(args[i], &vo, image_arg ? code : NULL, docs,
-				 counts);
-		status = worse(status, rc);
-		if (rc == CC_SYSTEM)
-			break;
+		/* Each thread makes its own from the same options. */
+		cc_trust_free(tr);
+		tr = NULL;
+		o.printed_code = image_arg ? code : NULL;
+		o.docs = docs;
+		o.status = status;
+		o.n = (size_t)nargs;
+		o.paths = args;
+		o.progress =
+			nargs > 1 && !cc_cli.quiet && isatty(2) && !isatty(1);
+		rc = cc_verify_files(
+			args, (size_t)nargs, MAX_PDF, jobs > 0 ? jobs : 0, &to,
+			reg ? reg_used : NULL, file_done, &o, &err);
+		if (o.progress)
+			fputc('\n', stderr);
+		status = o.status;
+		if (rc)
+			status = worse(status, cc_cli_fail(&err));
 	}
 	if (nargs > 1 && !cc_cli.quiet &&
 	    !(cc_cli.json && !strcmp(cc_cli.json, "-")))

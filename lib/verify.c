@@ -254,11 +254,17 @@ static void *worker(void *arg)
 	}
 }
 
-static void run_tasks(struct tasks *t)
+static size_t processors(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus > 0 ? (size_t)cpus : 1;
+}
+
+static void run_tasks(struct tasks *t, int threads)
 {
 	pthread_t th[MAX_THREADS];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t want = cpus > 0 ? (size_t)cpus : 1, started = 0;
+	size_t want = threads > 0 ? (size_t)threads : processors(), started = 0;
 
 	if (want > MAX_THREADS)
 		want = MAX_THREADS;
@@ -542,7 +548,7 @@ int cc_verify_pdf(const unsigned char *data, size_t len, const char *name,
 				  .n = ss.n};
 
 		if (ss.n)
-			run_tasks(&t);
+			run_tasks(&t, o->threads);
 	}
 	for (size_t i = 0; i < ss.n; i++) {
 		apply_crypto(&ss.sig[order[i]], outs[i].crypto_rc,
@@ -760,4 +766,134 @@ void cc_verify_text(const struct cc_verify_report *r, int verbose,
 	cc_buf_printf(out, "%s: %s%s%s%s%s\n", r->name,
 		      cc_indication_name(r->indication), r->sub[0] ? "/" : "",
 		      r->sub, r->reason[0] ? ": " : "", r->reason);
+}
+
+/* ---- many files ---- */
+
+struct slot {
+	int done, rc;
+	struct cc_error err;
+	struct cc_verify_report r;
+};
+
+struct batch {
+	const char *const *paths;
+	size_t n, max, next;
+	const struct cc_trust_opts *to;
+	const char *reg_uri;
+	int threads; /* for one file's signatures */
+	struct slot *slot;
+	int failed; /* a worker could not start: CC_SYSTEM in fail */
+	struct cc_error fail;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+static void *batch_worker(void *arg)
+{
+	struct batch *b = arg;
+	struct cc_error err = {0, ""};
+	struct cc_verify_opts vo = {0};
+	struct cc_register *reg = NULL;
+	int ok = 1;
+
+	vo.trust = cc_trust_new(b->to, &err);
+	if (vo.trust && b->reg_uri)
+		vo.reg = reg = cc_register_open(b->reg_uri, &err);
+	if (!vo.trust || (b->reg_uri && !reg)) {
+		pthread_mutex_lock(&b->lock);
+		if (!b->failed) {
+			b->failed = 1;
+			b->fail = err;
+		}
+		pthread_cond_broadcast(&b->cond);
+		pthread_mutex_unlock(&b->lock);
+		ok = 0;
+	}
+	vo.threads = b->threads;
+	while (ok) {
+		struct slot *s;
+		struct cc_buf src = {0};
+		size_t i;
+
+		pthread_mutex_lock(&b->lock);
+		i = b->next++;
+		ok = i < b->n && !b->failed;
+		pthread_mutex_unlock(&b->lock);
+		if (!ok)
+			break;
+		s = &b->slot[i];
+		s->rc = cc_buf_read_file(&src, b->paths[i], b->max, &s->err);
+		if (s->rc == CC_OK)
+			s->rc = cc_verify_pdf(src.data, src.len, b->paths[i],
+					      &vo, &s->r, &s->err);
+		cc_buf_free(&src);
+		pthread_mutex_lock(&b->lock);
+		s->done = 1;
+		pthread_cond_broadcast(&b->cond);
+		pthread_mutex_unlock(&b->lock);
+	}
+	cc_register_close(reg);
+	cc_trust_free(vo.trust);
+	return NULL;
+}
+
+int cc_verify_files(const char *const *paths, size_t n, size_t max, int jobs,
+		    const struct cc_trust_opts *to, const char *reg_uri,
+		    cc_verify_done done, void *ctx, struct cc_error *err)
+{
+	struct batch b = {.paths = paths,
+			  .n = n,
+			  .max = max,
+			  .to = to,
+			  .reg_uri = reg_uri};
+	pthread_t th[64];
+	size_t want = jobs > 0 ? (size_t)jobs : processors(), started = 0;
+	int rc = CC_OK;
+
+	if (want > sizeof(th) / sizeof(th[0]))
+		want = sizeof(th) / sizeof(th[0]);
+	if (want > n)
+		want = n ? n : 1;
+	/* Files in parallel, or one file's signatures. */
+	b.threads = want > 1 ? 1 : 0;
+	b.slot = calloc(n ? n : 1, sizeof(*b.slot));
+	if (!b.slot)
+		return cc_error_set(err, CC_SYSTEM, "out of memory");
+	pthread_mutex_init(&b.lock, NULL);
+	pthread_cond_init(&b.cond, NULL);
+	for (size_t i = 0; i < want; i++)
+		if (pthread_create(&th[started], NULL, batch_worker, &b) == 0)
+			started++;
+	if (!started) {
+		rc = cc_error_set(err, CC_SYSTEM, "cannot start a thread");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct slot *s = &b.slot[i];
+
+		pthread_mutex_lock(&b.lock);
+		while (!s->done && !b.failed)
+			pthread_cond_wait(&b.cond, &b.lock);
+		pthread_mutex_unlock(&b.lock);
+		if (!s->done) {
+			rc = cc_error_set(err,
+					  b.fail.code ? b.fail.code : CC_SYSTEM,
+					  "%s", b.fail.msg);
+			break;
+		}
+		done(ctx, i, s->rc, &s->err, &s->r);
+		if (s->rc == CC_OK)
+			cc_verify_report_free(&s->r);
+	}
+out:
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (size_t i = 0; i < n; i++)
+		if (b.slot[i].done && b.slot[i].rc == CC_OK)
+			cc_verify_report_free(&b.slot[i].r);
+	pthread_cond_destroy(&b.cond);
+	pthread_mutex_destroy(&b.lock);
+	free(b.slot);
+	return rc;
 }

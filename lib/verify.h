@@ -56,6 +56,8 @@
 struct cc_verify_opts {
 	struct cc_trust *trust;	 /* anchors, chain, revocation data */
 	struct cc_register *reg; /* NULL: no register lookup */
+	int threads;		 /* for one file's signatures; 0: a thread
+				    per processor */
 };
 
 struct cc_verify_sig {
@@ -112,6 +114,23 @@ int cc_verify_pdf(const unsigned char *data, size_t len, const char *name,
 		  const struct cc_verify_opts *o, struct cc_verify_report *r,
 		  struct cc_error *err);
 void cc_verify_report_free(struct cc_verify_report *r);
+
+/*
+ * Verify the files paths[0, n) with jobs threads (each file read whole, at
+ * most max bytes), each thread with its own trust context made from to
+ * and, when reg_uri is set, its own connection to the register. done is
+ * called for each file in order, from the calling thread, with CC_OK and
+ * the report, or the error of that file (CC_INPUT, CC_SYSTEM; r then
+ * empty); the report is freed when it returns. Returns CC_OK, or CC_SYSTEM
+ * when the threads, a trust context or the register cannot be had (err
+ * says why; no file is then reported after it).
+ */
+typedef void (*cc_verify_done)(void *ctx, size_t i, int rc,
+			       const struct cc_error *err,
+			       const struct cc_verify_report *r);
+int cc_verify_files(const char *const *paths, size_t n, size_t max, int jobs,
+		    const struct cc_trust_opts *to, const char *reg_uri,
+		    cc_verify_done done, void *ctx, struct cc_error *err);
 
 /* The report as JSON (a new reference), and as text for people: one line
  * per signature, then the register, then "NAME: INDICATION[/SUB][: why]". */

@@ -187,6 +187,16 @@ expect_failure 1 cc-verify --trust "$PKI/trust.pem" "$T/certified.pdf" "$T/bad.p
 assert_stdout '^3 files: 1 passed, 2 failed, 0 indeterminate$'
 assert_stdout 'bad.pdf: TOTAL_FAILED/HASH_FAILURE'
 assert_stdout "card.pdf: TOTAL_FAILED/FORMAT_FAILURE: 'card.pdf' carries no signature|card.pdf: TOTAL_FAILED/FORMAT_FAILURE: '.*card.pdf' carries no signature"
+# In parallel, the same reports in the same order.
+if active; then
+	cc-verify -j 1 --trust "$PKI/trust.pem" "$T/bad.pdf" "$T/certified.pdf" \
+		"$T/card.pdf" "$T/certified.pdf" >"$T/j1" 2>&1
+	cc-verify -j 3 --trust "$PKI/trust.pem" "$T/bad.pdf" "$T/certified.pdf" \
+		"$T/card.pdf" "$T/certified.pdf" >"$T/j3" 2>&1
+	cmp -s "$T/j1" "$T/j3" || fail "-j 3 reports differ from -j 1: $(diff "$T/j1" "$T/j3" | head -5)"
+	grep -q '^4 files: 2 passed, 2 failed' "$T/j3" || fail "no summary: $(tail -1 "$T/j3")"
+fi
+expect_failure 2 cc-verify -j 0 "$T/certified.pdf"
 expect_failure 3 cc-verify --trust "$PKI/trust.pem" "$T/nothing.pdf"
 assert_stderr "cannot open '.*nothing.pdf'"
 expect_failure 3 cc-verify --trust "$PKI/trust.pem" /etc/passwd
