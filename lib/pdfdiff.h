@@ -28,7 +28,12 @@
  * /MediaBox, /CropBox and /Rotate count as the page's.
  *
  * Comparing. Dictionaries and arrays by qpdf's unparsed form, streams by
- * dictionary and raw (still encoded) data. An object present in the signed
+ * dictionary and raw (still encoded) data. Only the objects that the
+ * cross-reference sections after the signed revision list can differ (any
+ * other is read from the same bytes in both), so only those are compared
+ * (pdfxref.h); every object is, when the /Prev chain is broken, a later
+ * section cannot be read, or a later revision redefines an object stream
+ * of the signed revision (whose objects would change unlisted). An object present in the signed
  * revision and missing or freed in the final one is a disallowed change
  * ("object 7 0 removed"). New objects are not judged in themselves: only a
  * changed object can reach them, and that one is judged. The catalog, the
