@@ -124,3 +124,12 @@ void cc_ossl_fmt_time(time_t t, char *out, size_t size)
 	    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(out, size, "?");
 }
+
+int cc_ossl_no_password(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}

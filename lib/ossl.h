@@ -31,4 +31,8 @@ int cc_ossl_time(const ASN1_TIME *t, time_t *out);
 /* "2026-11-28T10:00:00Z" ("?" when t cannot be shown). */
 void cc_ossl_fmt_time(time_t t, char *out, size_t size);
 
+/* A PEM password callback that never gives one: an encrypted PEM block is
+ * refused, never asked about. */
+int cc_ossl_no_password(char *buf, int size, int rwflag, void *u);
+
 #endif

@@ -1,34 +1,19 @@
 /*
  * revocation.h - the validation data of a certificate path: the
  * certificates, OCSP responses (RFC 6960) and CRLs (RFC 5280) that
- * cc-sign --ltv puts in a PDF's /DSS (PAdES B-LT), and the checks cc-verify
- * makes with them. Data comes from given files first, else over HTTP
- * (http.h): OCSP from the certificate's AIA responder, else the CRL of its
+ * cc-sign --ltv puts in a PDF's /DSS (PAdES B-LT), and fresh data for
+ * cc-verify. Data comes from given files first, else over HTTP (http.h):
+ * OCSP from the certificate's AIA responder, else the CRL of its
  * distribution point. Nothing is kept that was not checked against the
- * issuer.
+ * issuer (revcheck.h, which this header includes).
  *
  * Choices:
  * - Requests carry a SHA-1 CertID (what responders accept most widely) and
  *   a 16-byte nonce. An answer that echoes another nonce is refused; one
  *   without a nonce is accepted (pre-produced answers, RFC 5019), its
  *   freshness then resting on the time checks alone.
- * - Answers with a SHA-1, SHA-256, SHA-384 or SHA-512 CertID are read.
- * - An OCSP answer is signed by the issuer itself, or by a responder
- *   certificate that the issuer signed, with extended key usage
- *   OCSPSigning, a key usage (if any) allowing digitalSignature, valid at
- *   the time asked about. The responder's own revocation is not checked
- *   (RFC 6960 4.2.2.2.1: such certificates carry id-pkix-ocsp-nocheck);
- *   on a path, a certificate with id-pkix-ocsp-nocheck and OCSPSigning
- *   needs no revocation data.
- * - A CRL is signed by the issuer (keyUsage cRLSign when it has a key
- *   usage), is a complete CRL (no delta, not indirect, all reasons), and,
- *   with an issuing distribution point, covers the certificate.
- * - Current at time t: thisUpdate (and producedAt) no later than t + 5
- *   minutes (clocks differ); t no later than nextUpdate. An OCSP answer
- *   without nextUpdate is current for 24 hours after its thisUpdate; a CRL
- *   without nextUpdate is refused.
- * - A revoked status is final: certificateHold counts as revoked, and so
- *   does a revocation time later than t.
+ * - On a path, a certificate with id-pkix-ocsp-nocheck and OCSPSigning
+ *   needs no revocation data (RFC 6960 4.2.2.2.1).
  * - The path is built from chain (issuer by name, key identifier and
  *   signature); an issuer missing from chain is fetched, when the call may
  *   fetch, from the AIA caIssuers URL (a DER certificate or a certs-only
@@ -44,6 +29,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "revcheck.h"
 
 /* The validation data of a certificate path, as DER blobs. */
 struct cc_revdata {
@@ -98,59 +84,6 @@ struct cc_revdata_opts {
 int cc_revdata_collect(X509 *cert, STACK_OF(X509) * chain,
 		       const struct cc_revdata_opts *o, struct cc_revdata *out,
 		       struct cc_error *err);
-
-/*
- * cert's status at now by an OCSP response (a whole DER OCSPResponse of len
- * bytes, signed by issuer or its delegated responder): CC_OK good; CC_NO
- * revoked ("certificate 'CN' is revoked (reason, since DATE)"); CC_INPUT
- * "bad OCSP response for 'CN': <why>" when it is malformed, not successful,
- * not about cert, badly signed, not current at now, or says unknown;
- * CC_USAGE for NULL certificates; CC_SYSTEM only when memory runs out.
- * Safe on any bytes; leaves OpenSSL's error queue empty.
- */
-int cc_ocsp_check(const unsigned char *resp, size_t len, X509 *cert,
-		  X509 *issuer, time_t now, struct cc_error *err);
-
-/*
- * The same by a CRL (DER, or PEM "X509 CRL") issued by issuer: CC_OK not
- * on it; CC_NO revoked; CC_INPUT "bad CRL for 'CN': <why>" (malformed,
- * another issuer, bad signature, not current at now, a delta, indirect or
- * partial CRL, or one that does not cover cert).
- */
-int cc_crl_check(const unsigned char *crl, size_t len, X509 *cert, X509 *issuer,
-		 time_t now, struct cc_error *err);
-
-/* What one piece of revocation data says of a certificate. */
-struct cc_revstatus {
-	int revoked;	    /* 1 revoked (certificateHold included) */
-	time_t this_update; /* of the answer about the certificate, or the
-			       CRL's */
-	time_t next_update; /* 0 when it has none */
-	time_t revoked_at;
-	long reason;	/* CRLReason; -1 when none is given */
-	char text[200]; /* when revoked: "keyCompromise, since DATE" */
-};
-
-/* A piece of revocation data read once, to be asked about many
- * certificates: an OCSPResponse (DER), or with crl a CRL (DER or PEM).
- * NULL only when memory runs out; data that cannot be read makes an item
- * that speaks of no certificate. */
-struct cc_revitem;
-struct cc_revitem *cc_revitem_new(const unsigned char *der, size_t len,
-				  int crl);
-void cc_revitem_free(struct cc_revitem *it);
-
-/*
- * What it says of cert, issued by issuer, judged as of the data's own
- * thisUpdate: signed by the issuer or its delegated responder valid at
- * that time, of the right scope, well formed. Freshness is the caller's
- * business (a verifier compares this_update with the time the signature is
- * known to have existed). CC_OK with st filled (good or revoked); CC_NO
- * when the data speaks of another certificate; CC_INPUT "bad OCSP
- * response for 'CN': why" (badly signed, status unknown...).
- */
-int cc_revocation_status(const struct cc_revitem *it, X509 *cert, X509 *issuer,
-			 struct cc_revstatus *st, struct cc_error *err);
 
 /*
  * Fetch fresh revocation data about cert now, as cc_revdata_collect does

@@ -94,15 +94,6 @@ void cc_verdict_vset(enum cc_indication *ind, char *sub, size_t subsz,
 
 /* ---- loading ---- */
 
-static int no_password(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1;
-}
-
 /* Every certificate of a PEM file, or the one of a DER file, onto out. */
 static int load_certs(const char *path, STACK_OF(X509) * out,
 		      struct cc_error *err)
@@ -133,7 +124,8 @@ static int load_certs(const char *path, STACK_OF(X509) * out,
 		}
 		n = x != NULL;
 	} else {
-		while ((x = PEM_read_bio_X509(bio, NULL, no_password, NULL))) {
+		while ((x = PEM_read_bio_X509(bio, NULL, cc_ossl_no_password,
+					      NULL))) {
 			if (!sk_X509_push(out, x)) {
 				X509_free(x);
 				rc = cc_error_set(err, CC_SYSTEM,
