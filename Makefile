@@ -37,7 +37,7 @@ B := build/$(if $(SANITIZE),san,opt)
 MODULES := error dynlib output digest report config cli buf tiffmem image tiffwriter \
 	quality cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields \
 	mrzread qr recognize ossl pdf pdfinc pades secret signer http tsa font statement certpage \
-	revcheck revocation vcode seal register register_sqlite register_pg stamp \
+	revcheck revocation ltv vcode seal register register_sqlite register_pg stamp \
 	sigstruct sigcrypto sigtrust pdfxref pdfroles pdfdiff verify
 TOOLS := cc-scan cc-ocr cc-sign cc-stamp cc-verify
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))

@@ -29,9 +29,7 @@
 #include "pades.h"
 #include "pdf.h"
 #include "pdfinc.h"
-#include "revocation.h"
-#include "sigcrypto.h"
-#include "sigstruct.h"
+#include "ltv.h"
 #include "signer.h"
 #include "tsa.h"
 
@@ -677,300 +675,6 @@ static int place(const unsigned char *in, size_t inlen, struct cc_pdf *opened,
 	return rc;
 }
 
-/* The time-stamp token's signer and the other certificates it carries,
- * from the CMS of the signature in file (its unsigned attribute). */
-static int tsa_certs(const unsigned char *tst, size_t len, X509 **tsa,
-		     STACK_OF(X509) * *rest)
-{
-	const unsigned char *p = tst;
-	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
-	STACK_OF(X509) * all;
-
-	*tsa = NULL;
-	*rest = NULL;
-	if (!cms)
-		return -1;
-	all = CMS_get1_certs(cms);
-	CMS_ContentInfo_free(cms);
-	if (!all)
-		return -1;
-	for (int i = 0; i < sk_X509_num(all); i++) {
-		X509 *c = sk_X509_value(all, i);
-
-		if (!*tsa && (X509_get_extended_key_usage(c) & XKU_TIMESTAMP)) {
-			*tsa = c;
-			(void)sk_X509_delete(all, i);
-			break;
-		}
-	}
-	*rest = all;
-	return *tsa ? 0 : -1;
-}
-
-static int merge(struct cc_revdata *into, struct cc_revdata *from)
-{
-	struct {
-		struct cc_buf **a;
-		size_t *n;
-		struct cc_buf *b;
-		size_t m;
-	} lists[] = {{&into->certs, &into->ncerts, from->certs, from->ncerts},
-		     {&into->ocsps, &into->nocsps, from->ocsps, from->nocsps},
-		     {&into->crls, &into->ncrls, from->crls, from->ncrls}};
-
-	for (size_t l = 0; l < 3; l++)
-		for (size_t i = 0; i < lists[l].m; i++) {
-			struct cc_buf *b = &lists[l].b[i], *grown;
-			int dup = 0;
-
-			for (size_t k = 0; k < *lists[l].n; k++)
-				if ((*lists[l].a)[k].len == b->len &&
-				    !memcmp((*lists[l].a)[k].data, b->data,
-					    b->len))
-					dup = 1;
-			if (dup)
-				continue;
-			grown = realloc(*lists[l].a,
-					(*lists[l].n + 1) *
-						sizeof(**lists[l].a));
-			if (!grown)
-				return -1;
-			*lists[l].a = grown;
-			grown[(*lists[l].n)++] = *b;
-			memset(b, 0, sizeof(*b));
-		}
-	return 0;
-}
-
-/* The DER blobs as streams of the update; their numbers in nums. */
-static int blobs(struct cc_pdf *pdf, struct plan *pl, struct cc_buf *b,
-		 size_t n, int *nums, struct cc_error *err)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct cc_pdf_object *ob;
-
-		if ((nums[i] = cc_pdf_reserve(pdf, err)) < 0)
-			return -nums[i];
-		ob = cc_pdf_objects_add(&pl->objs, &pl->n, nums[i]);
-		if (!ob)
-			return cc_error_set(err, CC_SYSTEM, "out of memory");
-		ob->is_stream = 1;
-		cc_buf_puts(&ob->dict, "<< >>");
-		cc_buf_put(&ob->data, b[i].data, b[i].len);
-	}
-	return 0;
-}
-
-/* The time-stamp token of the signature whose /Contents is the gap of
- * br in file, if it has one (tst left empty otherwise). */
-static int signature_tst(const unsigned char *file, size_t len,
-			 const unsigned long long br[4], struct cc_buf *tst)
-{
-	struct cc_buf der = {0};
-	const unsigned char *p;
-	CMS_ContentInfo *cms = NULL;
-	STACK_OF(CMS_SignerInfo) * sis;
-	int rc = -1;
-
-	if (br[2] > len || br[1] + 2 > br[2])
-		return -1;
-	for (size_t i = br[1] + 1; i + 1 < br[2] - 1; i += 2) {
-		unsigned char v = (unsigned char)(cc_hexval(file[i]) << 4 |
-						  cc_hexval(file[i + 1]));
-
-		cc_buf_put(&der, &v, 1);
-	}
-	p = der.data;
-	cms = d2i_CMS_ContentInfo(NULL, &p, (long)der.len);
-	sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
-	if (sis && sk_CMS_SignerInfo_num(sis) == 1) {
-		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, 0);
-		int at = CMS_unsigned_get_attr_by_NID(
-			si, NID_id_smime_aa_timeStampToken, -1);
-		X509_ATTRIBUTE *a =
-			at >= 0 ? CMS_unsigned_get_attr(si, at) : NULL;
-		ASN1_TYPE *t = a ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
-
-		rc = 0;
-		if (t && t->type == V_ASN1_SEQUENCE)
-			cc_buf_put(tst, t->value.sequence->data,
-				   (size_t)t->value.sequence->length);
-	}
-	ERR_clear_error();
-	CMS_ContentInfo_free(cms);
-	cc_buf_free(&der);
-	return rc;
-}
-
-/* Drop from arr the blobs that have already holds. */
-static void drop_present(struct cc_buf *arr, size_t *n,
-			 const struct cc_buf *have, size_t nhave)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < *n; i++) {
-		int dup = 0;
-
-		for (size_t j = 0; j < nhave && !dup; j++)
-			dup = have[j].len == arr[i].len &&
-			      !memcmp(have[j].data, arr[i].data, arr[i].len);
-		if (dup)
-			cc_buf_free(&arr[i]);
-		else
-			arr[k++] = arr[i];
-	}
-	*n = k;
-}
-
-/* Into all: the validation data of every signature in the file other than
- * the one whose /ByteRange is br (the certifier's, before the seal), and
- * of their time-stamping units, so that the copy carries all a verifier
- * needs; then less what the file's /DSS holds already. A revoked signer is
- * refused here as the signer is. */
-static int earlier_signers(const unsigned char *in, size_t inlen,
-			   const char *name, const unsigned long long br[4],
-			   const struct cc_revdata_opts *ro,
-			   struct cc_revdata *all, struct cc_error *err)
-{
-	struct cc_sig_structs ss;
-	int rc = cc_sig_struct_read(in, inlen, name, &ss, err);
-
-	for (size_t i = 0; rc == CC_OK && i < ss.n; i++) {
-		const struct cc_sig_struct *g = &ss.sig[i];
-		struct cc_sig_crypto c;
-		struct cc_revdata one = {0}, two = {0};
-
-		if (!g->ok || !memcmp(g->range, br, sizeof(g->range)))
-			continue;
-		if (cc_sig_crypto_check(in, inlen, g->range, g->contents,
-					g->contents_len, g->is_doc_timestamp,
-					&c, err)) {
-			rc = CC_OK; /* not ours to judge: cc-verify will */
-			continue;
-		}
-		if (c.signer && !g->is_doc_timestamp)
-			rc = cc_revdata_collect(c.signer, c.certs, ro, &one,
-						err);
-		if (rc == CC_OK && c.tsa)
-			rc = cc_revdata_collect(c.tsa, c.tsa_certs, ro, &two,
-						err);
-		if (rc == CC_OK && (merge(all, &one) || merge(all, &two)))
-			rc = cc_error_set(err, CC_SYSTEM, "out of memory");
-		cc_revdata_free(&one);
-		cc_revdata_free(&two);
-		cc_sig_crypto_free(&c);
-	}
-	/* What an earlier /DSS (cc-sign --ltv's) holds is not added twice. */
-	if (rc == CC_OK) {
-		drop_present(all->certs, &all->ncerts, ss.dss.certs,
-			     ss.dss.ncerts);
-		drop_present(all->ocsps, &all->nocsps, ss.dss.ocsps,
-			     ss.dss.nocsps);
-		drop_present(all->crls, &all->ncrls, ss.dss.crls, ss.dss.ncrls);
-	}
-	cc_sig_structs_free(&ss);
-	return rc;
-}
-
-/* B-LT: the validation data of the signer's and the TSA's certificates in
- * the /DSS, in a further incremental update (and of the file's earlier
- * signatures). */
-static int add_dss(const unsigned char *in, size_t inlen, const char *name,
-		   struct cc_signer *signer, const struct cc_pades_opts *o,
-		   struct cc_buf *out, struct cc_pades_result *res,
-		   struct cc_error *err)
-{
-	struct cc_revdata all = {0}, one = {0};
-	struct cc_revdata_opts ro = {0};
-	struct cc_buf last_tst = {0};
-	struct plan pl = {0};
-	int *nums = NULL, rc;
-	size_t total;
-
-	ro.timeout_ms = o->tsa_timeout_ms;
-	ro.crl_files = o->crl_files;
-	ro.ocsp_files = o->ocsp_files;
-	ro.offline = o->offline;
-	ro.now = o->now;
-	/* A revoked certificate refuses the signer: exit 4, like any other
-	 * certificate that may not sign. */
-	if ((rc = cc_revdata_collect(cc_signer_cert(signer),
-				     cc_signer_chain(signer), &ro, &all,
-				     err))) {
-		if (rc == CC_NO)
-			rc = err->code = CC_SYSTEM;
-		goto out;
-	}
-	if (signature_tst(in, inlen, res->byte_range, &last_tst)) {
-		rc = cc_error_set(err, CC_SYSTEM,
-				  "cannot read back the signature just made");
-		goto out;
-	}
-	if (last_tst.len) {
-		X509 *tsa;
-		STACK_OF(X509) * rest;
-
-		if (tsa_certs(last_tst.data, last_tst.len, &tsa, &rest)) {
-			rc = cc_error_set(err, CC_SYSTEM,
-					  "the time-stamp token carries no TSA "
-					  "certificate");
-			goto out;
-		}
-		rc = cc_revdata_collect(tsa, rest, &ro, &one, err);
-		if (rc == CC_NO)
-			rc = err->code = CC_SYSTEM;
-		X509_free(tsa);
-		sk_X509_pop_free(rest, X509_free);
-		if (rc || merge(&all, &one)) {
-			if (!rc)
-				rc = cc_error_set(err, CC_SYSTEM,
-						  "out of memory");
-			goto out;
-		}
-	}
-	if ((rc = earlier_signers(in, inlen, name, res->byte_range, &ro, &all,
-				  err))) {
-		if (rc == CC_NO)
-			rc = err->code = CC_SYSTEM;
-		goto out;
-	}
-	pl.pdf = cc_pdf_open(in, inlen, name, err);
-	if (!pl.pdf) {
-		rc = err->code;
-		goto out;
-	}
-	total = all.ncerts + all.nocsps + all.ncrls;
-	nums = calloc(total ? total : 1, sizeof(*nums));
-	if (!nums) {
-		rc = cc_error_set(err, CC_SYSTEM, "out of memory");
-		goto out;
-	}
-	if ((rc = blobs(pl.pdf, &pl, all.certs, all.ncerts, nums, err)) ||
-	    (rc = blobs(pl.pdf, &pl, all.ocsps, all.nocsps, nums + all.ncerts,
-			err)) ||
-	    (rc = blobs(pl.pdf, &pl, all.crls, all.ncrls,
-			nums + all.ncerts + all.nocsps, err)) ||
-	    (rc = cc_pdf_add_dss(pl.pdf, nums, all.ncerts, nums + all.ncerts,
-				 all.nocsps, nums + all.ncerts + all.nocsps,
-				 all.ncrls, err)) ||
-	    (rc = cc_pdf_update(pl.pdf, &pl.objs, &pl.n, &pl.trailer, err)))
-		goto out;
-	cc_buf_put(out, in, inlen);
-	if ((rc = cc_pdf_write_update(out, pl.objs, pl.n, &pl.trailer, err)))
-		goto out;
-	res->dss_certs = all.ncerts;
-	res->dss_ocsps = all.nocsps;
-	res->dss_crls = all.ncrls;
-out:
-	free(nums);
-	cc_pdf_objects_free(pl.objs, pl.n);
-	cc_pdf_close(pl.pdf);
-	cc_revdata_free(&all);
-	cc_revdata_free(&one);
-	cc_buf_free(&last_tst);
-	return rc;
-}
-
 int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 		  struct cc_signer *signer, const struct cc_pades_opts *o,
 		  struct cc_buf *out, struct cc_pades_result *res,
@@ -1048,8 +752,22 @@ int cc_pades_sign(const unsigned char *in, size_t inlen, const char *name,
 		goto out;
 	in = signed_.data;
 	inlen = signed_.len;
-	if ((rc = add_dss(in, inlen, name, signer, o, &ltv, res, err)))
-		goto out;
+	{
+		struct cc_revdata_opts ro = {0};
+		size_t counts[3];
+
+		ro.timeout_ms = o->tsa_timeout_ms;
+		ro.crl_files = o->crl_files;
+		ro.ocsp_files = o->ocsp_files;
+		ro.offline = o->offline;
+		ro.now = o->now;
+		if ((rc = cc_ltv_add_dss(in, inlen, name, &ro, &ltv, counts,
+					 err)))
+			goto out;
+		res->dss_certs = counts[0];
+		res->dss_ocsps = counts[1];
+		res->dss_crls = counts[2];
+	}
 	res->level = "B-LT";
 	if (o->archive) {
 		in = ltv.data;
