@@ -33,7 +33,7 @@ MODULES := error output digest report config cli buf tiffmem image tiffwriter \
 	quality cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields \
 	mrzread recognize ossl pdf pdfinc pades secret signer http tsa font statement certpage \
 	revocation vcode seal register register_sqlite register_pg stamp \
-	sigstruct sigcrypto
+	sigstruct sigcrypto facemodel facenet face
 TOOLS := cc-scan cc-ocr cc-sign cc-stamp
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))

@@ -1,0 +1,353 @@
+/*
+ * face.c - finding and describing faces (face.h): face-api.js's
+ * preprocessing, box decoding, non-maximum suppression, landmark
+ * post-processing and dlib-style alignment, step for step, so that the
+ * results agree with the reference; the search for close-up faces; the
+ * quality measures. Owns nothing but the arrays it hands out.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <allheaders.h>
+
+#include "face.h"
+
+static const float det_mean[3] = {117.001f, 114.697f, 97.404f};
+static const float face_mean[3] = {122.782f, 117.001f, 104.298f};
+static const double anchors[CC_FACENET_ANCHORS][2] = {{1.603231, 2.094468},
+						      {6.041143, 7.080126},
+						      {2.882459, 3.518061},
+						      {4.266906, 5.178857},
+						      {9.041765, 10.66308}};
+#define IOU_THRESHOLD 0.4
+
+static int oom(struct cc_error *err)
+{
+	return cc_error_set(err, CC_SYSTEM, "out of memory");
+}
+
+int cc_face_image_from_pix(PIX *pix, struct cc_face_image *img,
+			   struct cc_error *err)
+{
+	PIX *p = pixGetDepth(pix) == 32 || pixGetDepth(pix) == 8
+			 ? pixClone(pix)
+			 : pixConvertTo32(pix);
+	int w, h, wpl, d;
+	l_uint32 *data;
+
+	img->px = NULL;
+	if (!p)
+		return oom(err);
+	w = pixGetWidth(p);
+	h = pixGetHeight(p);
+	d = pixGetDepth(p);
+	wpl = pixGetWpl(p);
+	data = pixGetData(p);
+	img->px = malloc((size_t)w * h * 3);
+	if (!img->px) {
+		pixDestroy(&p);
+		return oom(err);
+	}
+	img->w = w;
+	img->h = h;
+	for (int y = 0; y < h; y++) {
+		const l_uint32 *line = data + (size_t)y * wpl;
+		unsigned char *o = img->px + (size_t)y * w * 3;
+
+		for (int x = 0; x < w; x++, o += 3) {
+			l_int32 r, g, b;
+
+			if (d == 8) {
+				r = g = b = GET_DATA_BYTE(line, x);
+			} else {
+				extractRGBValues(line[x], &r, &g, &b);
+			}
+			o[0] = (unsigned char)r;
+			o[1] = (unsigned char)g;
+			o[2] = (unsigned char)b;
+		}
+	}
+	pixDestroy(&p);
+	return 0;
+}
+
+void cc_face_image_free(struct cc_face_image *img)
+{
+	free(img->px);
+	img->px = NULL;
+}
+
+/* The region (x0, y0, w, h) of img padded to a square with zeros (after it,
+ * or split as padToSquare's centred mode does), resized to size x size by
+ * TensorFlow's legacy bilinear resize, less mean, over 255. */
+static float *prepare(const struct cc_face_image *img, int x0, int y0, int w,
+		      int h, int centered, int size, const float mean[3])
+{
+	int S = w > h ? w : h, diff = abs(w - h);
+	int pre = centered ? diff - (int)floor(diff * 0.5 + 0.5) : 0;
+	int ox = w < h ? pre : 0, oy = h < w ? pre : 0;
+	double ratio = (double)S / size;
+	float *out = malloc((size_t)size * size * 3 * sizeof(float));
+
+	if (!out)
+		return NULL;
+	for (int r = 0; r < size; r++) {
+		double sy = ratio * r;
+		int ya = (int)floor(sy), yb = (int)ceil(sy);
+		double fy = sy - ya;
+
+		if (yb > S - 1)
+			yb = S - 1;
+		for (int c = 0; c < size; c++) {
+			double sx = ratio * c;
+			int xa = (int)floor(sx), xb = (int)ceil(sx);
+			double fx = sx - xa;
+			const unsigned char *q[4];
+			static const unsigned char zero[3];
+			int ys[4] = {ya, ya, yb, yb};
+			float *o = out + ((size_t)r * size + c) * 3;
+
+			if (xb > S - 1)
+				xb = S - 1;
+			int xs[4] = {xa, xb, xa, xb};
+
+			for (int i = 0; i < 4; i++) {
+				int y = ys[i] - oy, x = xs[i] - ox;
+
+				q[i] = y < 0 || y >= h || x < 0 || x >= w
+					       ? zero
+					       : img->px + ((size_t)(y0 + y) *
+								    img->w +
+							    x0 + x) *
+								   3;
+			}
+			for (int ch = 0; ch < 3; ch++) {
+				double tl = q[0][ch], tr = q[1][ch];
+				double bl = q[2][ch], br = q[3][ch];
+				double top = tl + (tr - tl) * fx;
+				double bottom = bl + (br - bl) * fx;
+				float v = (float)(top + (bottom - top) * fy);
+
+				v = v - mean[ch];
+				o[ch] = v / 255.0f;
+			}
+		}
+	}
+	return out;
+}
+
+static double sigmoid(double x)
+{
+	return 1 / (1 + exp(-x));
+}
+
+struct cand {
+	double x0, y0, x1, y1; /* relative to the image */
+	double score;
+	int index;
+};
+
+static int by_score(const void *a, const void *b)
+{
+	const struct cand *p = a, *q = b;
+
+	/* JavaScript's stable ascending sort, popped from the end. */
+	if (p->score != q->score)
+		return p->score < q->score ? 1 : -1;
+	return q->index - p->index;
+}
+
+static double iou(const struct cand *a, const struct cand *b, int size)
+{
+	double ax0 = a->x0 * size, ay0 = a->y0 * size, ax1 = a->x1 * size,
+	       ay1 = a->y1 * size;
+	double bx0 = b->x0 * size, by0 = b->y0 * size, bx1 = b->x1 * size,
+	       by1 = b->y1 * size;
+	double w = fmax(0, fmin(ax1, bx1) - fmax(ax0, bx0));
+	double h = fmax(0, fmin(ay1, by1) - fmax(ay0, by0));
+	double inter = w * h;
+
+	return inter /
+	       ((ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter);
+}
+
+int cc_face_detect(const struct cc_facenet *net,
+		   const struct cc_face_image *img, int size, float threshold,
+		   struct cc_face **faces, int *n, struct cc_error *err)
+{
+	int S = img->w > img->h ? img->w : img->h, grid, nc = 0, rc;
+	float *in = prepare(img, 0, 0, img->w, img->h, 0, size, det_mean);
+	float *raw = NULL;
+	struct cand *c = NULL;
+	double scale = (double)size / S;
+	double cx = size / round(img->w * scale),
+	       cy = size / round(img->h * scale);
+
+	*faces = NULL;
+	*n = 0;
+	if (!in)
+		return oom(err);
+	rc = cc_facenet_detect(net, in, size, &raw, &grid, err);
+	free(in);
+	if (rc)
+		return rc;
+	c = malloc((size_t)grid * grid * CC_FACENET_ANCHORS * sizeof(*c));
+	if (!c) {
+		free(raw);
+		return oom(err);
+	}
+	for (int row = 0; row < grid; row++)
+		for (int col = 0; col < grid; col++)
+			for (int a = 0; a < CC_FACENET_ANCHORS; a++) {
+				const float *v =
+					raw + (((size_t)row * grid + col) *
+						       CC_FACENET_ANCHORS +
+					       a) * 5;
+				double score = sigmoid(v[4]);
+				double x, y, w, h;
+
+				if (!(score > threshold))
+					continue;
+				x = (col + sigmoid(v[0])) / grid * cx;
+				y = (row + sigmoid(v[1])) / grid * cy;
+				w = exp(v[2]) * anchors[a][0] / grid * cx;
+				h = exp(v[3]) * anchors[a][1] / grid * cy;
+				c[nc].x0 = x - w / 2;
+				c[nc].y0 = y - h / 2;
+				c[nc].x1 = c[nc].x0 + w;
+				c[nc].y1 = c[nc].y0 + h;
+				c[nc].score = score;
+				c[nc].index = nc;
+				nc++;
+			}
+	free(raw);
+	qsort(c, (size_t)nc, sizeof(*c), by_score);
+	int kept = 0;
+
+	for (int i = 0; i < nc; i++) {
+		int keep = 1;
+
+		for (int j = 0; keep && j < kept; j++)
+			keep = iou(&c[j], &c[i], size) <= IOU_THRESHOLD;
+		if (keep)
+			c[kept++] = c[i];
+	}
+	if (kept) {
+		*faces = calloc((size_t)kept, sizeof(**faces));
+		if (!*faces) {
+			free(c);
+			return oom(err);
+		}
+	}
+	for (int i = 0; i < kept; i++) {
+		struct cc_face *f = &(*faces)[i];
+
+		f->score = (float)c[i].score;
+		f->box[0] = c[i].x0 * img->w;
+		f->box[1] = c[i].y0 * img->h;
+		f->box[2] = (c[i].x1 - c[i].x0) * img->w;
+		f->box[3] = (c[i].y1 - c[i].y0) * img->h;
+		f->input_size = size;
+	}
+	*n = kept;
+	free(c);
+	return 0;
+}
+
+/* Box.clipAtImageBorders, then floor. */
+static void clip(const double b[4], int W, int H, int out[4])
+{
+	double x = fmax(b[0], 0), y = fmax(b[1], 0);
+	double w = fmin(b[0] + b[2] - x, W - x);
+	double h = fmin(b[1] + b[3] - y, H - y);
+
+	out[0] = (int)floor(x);
+	out[1] = (int)floor(y);
+	out[2] = (int)floor(w);
+	out[3] = (int)floor(h);
+}
+
+static void centre(const double (*p)[2], int from, int to, double c[2])
+{
+	c[0] = c[1] = 0;
+	for (int i = from; i < to; i++) {
+		c[0] += p[i][0];
+		c[1] += p[i][1];
+	}
+	c[0] /= to - from;
+	c[1] /= to - from;
+}
+
+int cc_face_describe(const struct cc_facenet *net,
+		     const struct cc_face_image *img, struct cc_face *f,
+		     struct cc_error *err)
+{
+	const int LS = CC_FACENET_LANDMARK_SIZE;
+	int crop[4], rc;
+	float out[136], *in;
+	double eye_l[2], eye_r[2], mouth[2], ref[2];
+
+	clip(f->box, img->w, img->h, crop);
+	if (crop[2] <= 0 || crop[3] <= 0)
+		return cc_error_set(err, CC_INPUT,
+				    "the face is outside the image");
+	if (!(in = prepare(img, crop[0], crop[1], crop[2], crop[3], 1, LS,
+			   face_mean)))
+		return oom(err);
+	rc = cc_facenet_landmarks(net, in, out, err);
+	free(in);
+	if (rc)
+		return rc;
+	/* FaceLandmark68NetBase.postProcess, in float as tfjs does it. */
+	double scale = (double)LS / (crop[2] > crop[3] ? crop[2] : crop[3]);
+	double sw = crop[2] * scale, sh = crop[3] * scale;
+	float padx = (float)(sw < sh ? fabs(sw - sh) / 2 : 0);
+	float pady = (float)(sh < sw ? fabs(sw - sh) / 2 : 0);
+
+	for (int i = 0; i < 68; i++) {
+		float rx = (out[2 * i] * (float)LS - padx) / (float)sw;
+		float ry = (out[2 * i + 1] * (float)LS - pady) / (float)sh;
+
+		/* Relative to the crop, shifted by the detection's own
+		 * (unclipped) corner, as extendWithFaceLandmarks does. */
+		f->landmarks[i][0] = (double)rx * crop[2] + f->box[0];
+		f->landmarks[i][1] = (double)ry * crop[3] + f->box[1];
+	}
+	/* FaceLandmarks.alignDlib. */
+	centre(f->landmarks, 36, 42, eye_l);
+	centre(f->landmarks, 42, 48, eye_r);
+	centre(f->landmarks, 48, 68, mouth);
+	double dist = (hypot(mouth[0] - eye_l[0], mouth[1] - eye_l[1]) +
+		       hypot(mouth[0] - eye_r[0], mouth[1] - eye_r[1])) /
+		      2;
+	double size = floor(dist / 0.45);
+
+	ref[0] = (eye_l[0] + eye_r[0] + mouth[0]) / 3;
+	ref[1] = (eye_l[1] + eye_r[1] + mouth[1]) / 3;
+	double rect[4] = {floor(fmax(0, ref[0] - 0.5 * size)),
+			  floor(fmax(0, ref[1] - 0.43 * size)), 0, 0};
+
+	rect[2] = fmin(size, crop[2] + rect[0]);
+	rect[3] = fmin(size, crop[3] + rect[1]);
+	clip(rect, img->w, img->h, f->aligned);
+	if (f->aligned[2] <= 0 || f->aligned[3] <= 0)
+		return cc_error_set(err, CC_INPUT,
+				    "the face is outside the image");
+	if (!(in = prepare(img, f->aligned[0], f->aligned[1], f->aligned[2],
+			   f->aligned[3], 1, CC_FACENET_DESCRIPTOR_SIZE,
+			   face_mean)))
+		return oom(err);
+	rc = cc_facenet_describe(net, in, f->descriptor, err);
+	free(in);
+	return rc;
+}
+
+double cc_face_distance(const float a[128], const float b[128])
+{
+	double s = 0;
+
+	for (int i = 0; i < 128; i++)
+		s += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
+	return sqrt(s);
+}
