@@ -351,3 +351,269 @@ double cc_face_distance(const float a[128], const float b[128])
 		s += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
 	return sqrt(s);
 }
+
+/* A face that fills much of the frame is larger than the detector's anchors
+ * at input 416 (the largest is about 290 of its 416 pixels, and faces over a
+ * third of the frame are often missed): smaller input sizes make the anchors
+ * larger relative to the frame. The reference's faces are kept as they are;
+ * a face from another size is added when it is not one of them. */
+static const int search_sizes[] = {CC_FACE_REFERENCE_SIZE, 320, 224, 160};
+
+/* The same face seen twice: boxes that overlap much, or one inside the
+ * other. */
+static int same_face(const double a[4], const double b[4])
+{
+	double w = fmin(a[0] + a[2], b[0] + b[2]) - fmax(a[0], b[0]);
+	double h = fmin(a[1] + a[3], b[1] + b[3]) - fmax(a[1], b[1]);
+	double inter = w > 0 && h > 0 ? w * h : 0;
+	double aa = a[2] * a[3], ab = b[2] * b[3];
+
+	return inter > 0.3 * (aa + ab - inter) ||
+	       inter > 0.5 * (aa < ab ? aa : ab);
+}
+
+/* Add the faces of more (n of them) not already in *faces. */
+static int merge(struct cc_face **faces, int *n, const struct cc_face *more,
+		 int nmore, struct cc_error *err)
+{
+	for (int i = 0; i < nmore; i++) {
+		int dup = 0;
+		struct cc_face *f;
+
+		for (int j = 0; !dup && j < *n; j++)
+			dup = same_face((*faces)[j].box, more[i].box);
+		if (dup)
+			continue;
+		f = realloc(*faces, (size_t)(*n + 1) * sizeof(*f));
+		if (!f)
+			return oom(err);
+		*faces = f;
+		f[*n] = more[i];
+		(*n)++;
+	}
+	return 0;
+}
+
+/* Detect on the frame in the middle of a black square half as large again:
+ * for a face that fills the frame. */
+static int detect_padded(const struct cc_facenet *net,
+			 const struct cc_face_image *img,
+			 struct cc_face **faces, int *n, struct cc_error *err)
+{
+	int side = (img->w > img->h ? img->w : img->h) * 3 / 2;
+	int ox = (side - img->w) / 2, oy = (side - img->h) / 2, rc;
+	struct cc_face_image pad = {side, side, calloc((size_t)side * side, 3)};
+
+	if (!pad.px)
+		return oom(err);
+	for (int y = 0; y < img->h; y++)
+		memcpy(pad.px + ((size_t)(y + oy) * side + ox) * 3,
+		       img->px + (size_t)y * img->w * 3, (size_t)img->w * 3);
+	rc = cc_face_detect(net, &pad, CC_FACE_REFERENCE_SIZE, CC_FACE_SCORE,
+			    faces, n, err);
+	cc_face_image_free(&pad);
+	for (int i = 0; !rc && i < *n; i++) {
+		(*faces)[i].box[0] -= ox;
+		(*faces)[i].box[1] -= oy;
+		(*faces)[i].padded = 1;
+	}
+	return rc;
+}
+
+int cc_face_find(const struct cc_facenet *net, const struct cc_face_image *img,
+		 struct cc_face **faces, int *n, struct cc_error *err)
+{
+	struct cc_face *more = NULL;
+	int nmore = 0, rc;
+
+	*faces = NULL;
+	*n = 0;
+	for (size_t i = 0; i < sizeof(search_sizes) / sizeof(*search_sizes);
+	     i++) {
+		rc = cc_face_detect(net, img, search_sizes[i], CC_FACE_SCORE,
+				    &more, &nmore, err);
+		if (!rc)
+			rc = merge(faces, n, more, nmore, err);
+		free(more);
+		more = NULL;
+		if (rc)
+			goto fail;
+	}
+	/* A small face, as the photo on a scanned ID card: a larger input. */
+	if (*n == 0) {
+		rc = cc_face_detect(net, img, 608, CC_FACE_SCORE, &more, &nmore,
+				    err);
+		if (!rc)
+			rc = merge(faces, n, more, nmore, err);
+		free(more);
+		more = NULL;
+		if (rc)
+			goto fail;
+	}
+	if (*n == 0) {
+		rc = detect_padded(net, img, &more, &nmore, err);
+		if (!rc)
+			rc = merge(faces, n, more, nmore, err);
+		free(more);
+		more = NULL;
+		if (rc)
+			goto fail;
+	}
+	return 0;
+fail:
+	free(*faces);
+	*faces = NULL;
+	*n = 0;
+	return rc;
+}
+
+/* The no-reference blur measure of Crete-Roffet et al. (2007): blur the
+ * image again (a 9-pixel box, across and down) and see how much of its
+ * pixel-to-pixel variation that takes away: much for a sharp image, little
+ * for one that was blurred already. A ratio, so light and contrast do not
+ * change it. 0 (flat or blurred) to 100 (sharp). */
+static double reblur(const float *g, int S)
+{
+	double sf[2] = {0, 0}, sv[2] = {0, 0};
+
+	for (int dir = 0; dir < 2; dir++)
+		for (int i = 0; i < S; i++)
+			for (int j = 1; j < S; j++) {
+				/* along a row (dir 0) or a column (dir 1) */
+#define AT(k) (dir ? g[(k)*S + i] : g[i * S + (k)])
+				double bj = 0, bp = 0;
+
+				for (int t = -4; t <= 4; t++) {
+					int k = j + t < 0    ? 0
+						: j + t >= S ? S - 1
+							     : j + t;
+					int kp = j - 1 + t < 0	  ? 0
+						 : j - 1 + t >= S ? S - 1
+								  : j - 1 + t;
+
+					bj += AT(k);
+					bp += AT(kp);
+				}
+				double df = fabs(AT(j) - AT(j - 1));
+				double db = fabs(bj - bp) / 9;
+#undef AT
+				sf[dir] += df;
+				sv[dir] += df > db ? df - db : 0;
+			}
+	if (sf[0] <= 0 || sf[1] <= 0)
+		return 0;
+	return 100 * fmin(sv[0] / sf[0], sv[1] / sf[1]);
+}
+
+void cc_face_quality(const struct cc_face_image *img, const struct cc_face *f,
+		     struct cc_face_quality *q)
+{
+	enum { S = CC_FACENET_DESCRIPTOR_SIZE };
+	const int *a = f->aligned;
+	double sum = 0;
+	float *g = malloc((size_t)S * S * sizeof(float));
+
+	memset(q, 0, sizeof(*q));
+	q->size = a[2] < a[3] ? a[2] : a[3];
+	if (a[2] <= 0 || a[3] <= 0)
+		goto out;
+	for (int y = a[1]; y < a[1] + a[3]; y++)
+		for (int x = a[0]; x < a[0] + a[2]; x++) {
+			const unsigned char *p =
+				img->px + ((size_t)y * img->w + x) * 3;
+
+			sum += 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
+		}
+	q->brightness = sum / ((double)a[2] * a[3]);
+	if (!g)
+		goto out;
+	/* The crop as the descriptor sees it (150 x 150, luma), then the
+	 * variance of its 4-neighbour Laplacian. */
+	for (int y = 0; y < S; y++)
+		for (int x = 0; x < S; x++) {
+			double sy = (y + 0.5) * a[3] / S - 0.5;
+			double sx = (x + 0.5) * a[2] / S - 0.5;
+			int y0 = (int)floor(sy), x0 = (int)floor(sx);
+			double fy = sy - y0, fx = sx - x0, v = 0;
+
+			for (int dy = 0; dy < 2; dy++)
+				for (int dx = 0; dx < 2; dx++) {
+					int yy = y0 + dy, xx = x0 + dx;
+					const unsigned char *p;
+
+					yy = yy < 0	  ? 0
+					     : yy >= a[3] ? a[3] - 1
+							  : yy;
+					xx = xx < 0	  ? 0
+					     : xx >= a[2] ? a[2] - 1
+							  : xx;
+					p = img->px +
+					    ((size_t)(a[1] + yy) * img->w +
+					     a[0] + xx) *
+						    3;
+					v += (dy ? fy : 1 - fy) *
+					     (dx ? fx : 1 - fx) *
+					     (0.299 * p[0] + 0.587 * p[1] +
+					      0.114 * p[2]);
+				}
+			g[y * S + x] = (float)v;
+		}
+	q->sharpness = reblur(g, S);
+out:
+	free(g);
+}
+
+int cc_face_check_quality(const struct cc_face_quality *q, struct cc_error *err)
+{
+	if (q->size < CC_FACE_MIN_SIZE)
+		return cc_error_set(err, CC_INPUT,
+				    "the face is too small (%.0f pixels, at "
+				    "least %d needed)",
+				    q->size, CC_FACE_MIN_SIZE);
+	if (q->brightness < CC_FACE_MIN_BRIGHTNESS)
+		return cc_error_set(err, CC_INPUT,
+				    "the face is too dark (mean brightness "
+				    "%.0f, at least %.0f needed)",
+				    q->brightness, CC_FACE_MIN_BRIGHTNESS);
+	if (q->sharpness < CC_FACE_MIN_SHARPNESS)
+		return cc_error_set(err, CC_INPUT,
+				    "the face is too blurred (sharpness %.1f, "
+				    "at least %.1f needed)",
+				    q->sharpness, CC_FACE_MIN_SHARPNESS);
+	return 0;
+}
+
+int cc_face_pick(const struct cc_facenet *net, const struct cc_face_image *img,
+		 enum cc_face_pick pick, const char *what, struct cc_face *face,
+		 int *found, struct cc_error *err)
+{
+	struct cc_face *faces = NULL;
+	int n = 0, best = 0, rc;
+
+	rc = cc_face_find(net, img, &faces, &n, err);
+	*found = n;
+	if (rc)
+		goto out;
+	if (n == 0) {
+		rc = cc_error_set(err, CC_INPUT, "no face found in %s", what);
+		goto out;
+	}
+	if (n > 1 && pick == CC_FACE_ONLY) {
+		rc = cc_error_set(err, CC_INPUT,
+				  "%d faces in %s: only the person being "
+				  "checked may be in front of the camera",
+				  n, what);
+		goto out;
+	}
+	for (int i = 1; i < n; i++)
+		if (faces[i].box[2] * faces[i].box[3] >
+		    faces[best].box[2] * faces[best].box[3])
+			best = i;
+	*face = faces[best];
+	rc = cc_face_describe(net, img, face, err);
+	if (rc == CC_INPUT)
+		cc_error_prefix(err, "%s", what);
+out:
+	free(faces);
+	return rc;
+}

@@ -39,7 +39,8 @@ struct cc_face {
 struct cc_face_quality {
 	double size;	   /* the aligned crop's side, pixels */
 	double brightness; /* mean luma of the aligned crop, 0..255 */
-	double sharpness;  /* variance of the Laplacian, crop scaled to 150 */
+	double sharpness;  /* the crop scaled to 150 x 150: how much of its
+			    * detail a further blur takes away, 0..100 */
 };
 
 /* From a Leptonica page (8 bpp gray or 32 bpp RGB). */
@@ -63,5 +64,24 @@ int cc_face_describe(const struct cc_facenet *net,
 void cc_face_quality(const struct cc_face_image *img,
 		     const struct cc_face *face, struct cc_face_quality *q);
 double cc_face_distance(const float a[128], const float b[128]);
+
+/* The quality gate of a live photo (man/cc-facecheck.1 says how they were
+ * chosen). */
+#define CC_FACE_MIN_SIZE 60	    /* aligned crop side, pixels */
+#define CC_FACE_MIN_BRIGHTNESS 25.0 /* mean luma, 0..255 */
+#define CC_FACE_MIN_SHARPNESS 20.0  /* see struct cc_face_quality */
+
+/* CC_INPUT with the reason when q fails the gate ("the face is too dark
+ * ..."), else 0. */
+int cc_face_check_quality(const struct cc_face_quality *q,
+			  struct cc_error *err);
+
+enum cc_face_pick { CC_FACE_LARGEST, CC_FACE_ONLY };
+/* Find the faces of img (cc_face_find), take the largest or the only one
+ * (more than one is CC_INPUT), and describe it into *face. *found is the
+ * number of faces found. what names the image in messages. */
+int cc_face_pick(const struct cc_facenet *net, const struct cc_face_image *img,
+		 enum cc_face_pick pick, const char *what, struct cc_face *face,
+		 int *found, struct cc_error *err);
 
 #endif

@@ -131,9 +131,11 @@ static float activate(float v, enum act act)
 	return v;
 }
 
-/* C[M][N] = act((A[M][K] . B + bias) * sw + sb), B packed. */
-static void gemm(const struct conv *cv, int M, int K, const float *A,
-		 size_t lda, float *C, enum act act)
+/* C[M][N] = act((A[M][K] . B + bias) * sw + sb), B packed. Built for the
+ * baseline and for AVX2 with FMA, chosen when the program starts. */
+__attribute__((target_clones("avx2,fma", "default"))) static void
+gemm(const struct conv *cv, int M, int K, const float *A, size_t lda, float *C,
+     enum act act)
 {
 	int N = cv->cout, np = (N + NR - 1) / NR;
 
