@@ -105,7 +105,7 @@ tests-build: $(BINS) $(UNITBINS) $(REPLAYBINS) $(B)/tests/register-driver \
 	$(B)/tests/face-driver $(MODELS)
 
 demo: deps
-	$(MAKE) $(BINS)
+	$(MAKE) $(BINS) $(MODELS)
 	scripts/demo $(B)/bin
 
 bench: deps
