@@ -39,6 +39,16 @@ void cc_facemodel_free(struct cc_facemodel *m)
 	free(m);
 }
 
+void cc_facemodel_drop(struct cc_facemodel *m, const char *name)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->t[i].name, name) == 0) {
+			free(m->t[i].data);
+			m->t[i].data = NULL;
+			m->t[i].rank = -1; /* matches no shape asked for */
+		}
+}
+
 size_t cc_facemodel_count(const struct cc_facemodel *m)
 {
 	return m ? m->n : 0;

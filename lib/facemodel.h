@@ -35,6 +35,9 @@ const float *cc_facemodel_tensor(const struct cc_facemodel *m, const char *name,
 				 int rank, const int *shape,
 				 struct cc_error *err);
 size_t cc_facemodel_count(const struct cc_facemodel *m);
+/* Free the values of the tensor called name, which the caller has copied
+ * and will not ask for again. */
+void cc_facemodel_drop(struct cc_facemodel *m, const char *name);
 void cc_facemodel_free(struct cc_facemodel *m);
 
 #endif

@@ -557,8 +557,8 @@ static const float *tensor(const struct cc_facemodel *m, const char *name,
 /* prefix/filters and prefix/bias (conv) or prefix/conv/filters,
  * prefix/conv/bias, prefix/scale/weights and prefix/scale/biases
  * (scaled). */
-static int load_conv(const struct cc_facemodel *m, const char *prefix, int k,
-		     int cin, int cout, int scaled, struct conv *cv,
+static int load_conv(struct cc_facemodel *m, const char *prefix, int k, int cin,
+		     int cout, int scaled, struct conv *cv,
 		     struct cc_error *err)
 {
 	char name[128];
@@ -584,10 +584,14 @@ static int load_conv(const struct cc_facemodel *m, const char *prefix, int k,
 			return CC_SYSTEM;
 	}
 	cv->w = pack(w, k * k * cin, cout, err);
+	/* The packed copy is the one used. */
+	snprintf(name, sizeof(name), "%s/%sfilters", prefix,
+		 scaled ? "conv/" : "");
+	cc_facemodel_drop(m, name);
 	return cv->w ? 0 : CC_SYSTEM;
 }
 
-static int load_sep(const struct cc_facemodel *m, const char *prefix, int cin,
+static int load_sep(struct cc_facemodel *m, const char *prefix, int cin,
 		    int cout, struct sep *sc, struct cc_error *err)
 {
 	char name[128];
@@ -607,10 +611,12 @@ static int load_sep(const struct cc_facemodel *m, const char *prefix, int cin,
 	sc->pw.cin = cin;
 	sc->pw.cout = cout;
 	sc->pw.w = pack(pw, cin, cout, err);
+	snprintf(name, sizeof(name), "%s/pointwise_filter", prefix);
+	cc_facemodel_drop(m, name);
 	return sc->pw.w ? 0 : CC_SYSTEM;
 }
 
-static int load_detector(const struct cc_facemodel *m, struct detector *d,
+static int load_detector(struct cc_facemodel *m, struct detector *d,
 			 struct cc_error *err)
 {
 	char name[32];
@@ -626,7 +632,7 @@ static int load_detector(const struct cc_facemodel *m, struct detector *d,
 	return 0;
 }
 
-static int load_landmarker(const struct cc_facemodel *m, struct landmarker *l,
+static int load_landmarker(struct cc_facemodel *m, struct landmarker *l,
 			   struct cc_error *err)
 {
 	static const int ch[4] = {32, 64, 128, 256};
@@ -649,10 +655,11 @@ static int load_landmarker(const struct cc_facemodel *m, struct landmarker *l,
 	l->fc.cin = 256;
 	l->fc.cout = 136;
 	l->fc.w = pack(fcw, 256, 136, err);
+	cc_facemodel_drop(m, "fc/weights");
 	return l->fc.w ? 0 : CC_SYSTEM;
 }
 
-static int load_recognizer(const struct cc_facemodel *m, struct recognizer *r,
+static int load_recognizer(struct cc_facemodel *m, struct recognizer *r,
 			   struct cc_error *err)
 {
 	static const char *const names[15] = {
