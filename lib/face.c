@@ -466,10 +466,12 @@ int cc_face_find(const struct cc_facenet *net, const struct cc_face_image *img,
 	for (size_t i = 0;
 	     !rc && i < sizeof(search_sizes) / sizeof(*search_sizes); i++)
 		rc = detect_more(net, img, search_sizes[i], faces, n, err);
-	/* A small face, as the photo on a scanned ID card: a larger input;
+	/* A small face, as the photo on a scanned ID card: larger inputs;
 	 * then the padded frame. */
 	if (!rc && *n == 0)
 		rc = detect_more(net, img, 608, faces, n, err);
+	if (!rc && *n == 0)
+		rc = detect_more(net, img, 800, faces, n, err);
 	if (!rc && *n == 0)
 		rc = detect_more(net, img, 0, faces, n, err);
 	if (rc) {
