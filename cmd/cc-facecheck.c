@@ -175,7 +175,9 @@ int main(int argc, const char **argv)
 					    cam.face.descriptor);
 		rc = distance < threshold ? CC_OK : CC_NO;
 		verdict = rc == CC_OK ? "match" : "no match";
-		if (!cc_cli.quiet)
+		/* The report takes stdout with --json -. */
+		if (!cc_cli.quiet &&
+		    !(cc_cli.json && !strcmp(cc_cli.json, "-")))
 			printf("%s %.4f\n", rc == CC_OK ? "match" : "no-match",
 			       distance);
 		cc_debug("distance %.4f, threshold %.4f, %.0f ms", distance,

@@ -34,6 +34,9 @@ assert_jq "$T/a.json" '.document.face.box as [$x, $y, $w, $h]
 assert_jq "$T/a.json" '.live.face.quality | .size >= 60 and .brightness >= 25
 	and .sharpness >= 20'
 distance=$(jq_val "$T/a.json" .distance)
+# The report alone on stdout with --json -.
+expect_success cc-facecheck -d "$F/card-a.jpg" -l "$F/live-a.jpg" --json -
+jq -e '.verdict == "match"' "$T/out" >/dev/null || fail "--json - is not the report alone"
 
 test_case 'the card as cc-scan reads it (TIFF): the same verdict'
 need jq tiffinfo && need_models
