@@ -148,6 +148,10 @@ int main(int argc, const char **argv)
 		cc_msg("both --document and --live are needed");
 		goto out;
 	}
+	if (!strcmp(document, "-") && !strcmp(live, "-")) {
+		cc_msg("only one of --document and --live can be '-'");
+		goto out;
+	}
 	if (!(threshold > 0 && threshold < 2)) {
 		cc_msg("--threshold must be between 0 and 2");
 		goto out;
