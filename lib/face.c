@@ -412,14 +412,38 @@ static int merge(struct cc_face **faces, int *n, const struct cc_face *more,
 	return 0;
 }
 
-/* Detect on the frame in the middle of a black square half as large again:
- * for a face that fills the frame. */
+/* Detect at input size size and merge what is found into *faces; faces
+ * found on a padded frame are moved back by (ox, oy). */
+static int detect_more(const struct cc_facenet *net,
+		       const struct cc_face_image *img, int size, int ox,
+		       int oy, struct cc_face **faces, int *n,
+		       struct cc_error *err)
+{
+	struct cc_face *more = NULL;
+	int nmore = 0;
+	int rc = cc_face_detect(net, img, size, CC_FACE_SCORE, &more, &nmore,
+				err);
+
+	for (int i = 0; !rc && (ox || oy) && i < nmore; i++) {
+		more[i].box[0] -= ox;
+		more[i].box[1] -= oy;
+		more[i].padded = 1;
+	}
+	if (!rc)
+		rc = merge(faces, n, more, nmore, err);
+	free(more);
+	return rc;
+}
+
+/* The frame in the middle of a black square scale/2 times its longer side,
+ * at each search size until a face is found: for a face that fills the
+ * frame. */
 static int detect_padded(const struct cc_facenet *net,
-			 const struct cc_face_image *img,
+			 const struct cc_face_image *img, int scale,
 			 struct cc_face **faces, int *n, struct cc_error *err)
 {
-	int side = (img->w > img->h ? img->w : img->h) * 3 / 2;
-	int ox = (side - img->w) / 2, oy = (side - img->h) / 2, rc;
+	int side = (img->w > img->h ? img->w : img->h) * scale / 2;
+	int ox = (side - img->w) / 2, oy = (side - img->h) / 2, rc = 0;
 	struct cc_face_image pad = {side, side, calloc((size_t)side * side, 3)};
 
 	if (!pad.px)
@@ -427,32 +451,12 @@ static int detect_padded(const struct cc_facenet *net,
 	for (int y = 0; y < img->h; y++)
 		memcpy(pad.px + ((size_t)(y + oy) * side + ox) * 3,
 		       img->px + (size_t)y * img->w * 3, (size_t)img->w * 3);
-	rc = cc_face_detect(net, &pad, CC_FACE_REFERENCE_SIZE, CC_FACE_SCORE,
-			    faces, n, err);
+	for (size_t i = 0;
+	     !rc && *n == 0 && i < sizeof(search_sizes) / sizeof(*search_sizes);
+	     i++)
+		rc = detect_more(net, &pad, search_sizes[i], ox, oy, faces, n,
+				 err);
 	cc_face_image_free(&pad);
-	for (int i = 0; !rc && i < *n; i++) {
-		(*faces)[i].box[0] -= ox;
-		(*faces)[i].box[1] -= oy;
-		(*faces)[i].padded = 1;
-	}
-	return rc;
-}
-
-/* Detect at input size size (0: on the padded frame) and merge what is
- * found into *faces. */
-static int detect_more(const struct cc_facenet *net,
-		       const struct cc_face_image *img, int size,
-		       struct cc_face **faces, int *n, struct cc_error *err)
-{
-	struct cc_face *more = NULL;
-	int nmore = 0;
-	int rc = size ? cc_face_detect(net, img, size, CC_FACE_SCORE, &more,
-				       &nmore, err)
-		      : detect_padded(net, img, &more, &nmore, err);
-
-	if (!rc)
-		rc = merge(faces, n, more, nmore, err);
-	free(more);
 	return rc;
 }
 
@@ -465,15 +469,18 @@ int cc_face_find(const struct cc_facenet *net, const struct cc_face_image *img,
 	*n = 0;
 	for (size_t i = 0;
 	     !rc && i < sizeof(search_sizes) / sizeof(*search_sizes); i++)
-		rc = detect_more(net, img, search_sizes[i], faces, n, err);
+		rc = detect_more(net, img, search_sizes[i], 0, 0, faces, n,
+				 err);
 	/* A small face, as the photo on a scanned ID card: larger inputs;
-	 * then the padded frame. */
+	 * then the frame padded to 1.5 and 2 times its size. */
 	if (!rc && *n == 0)
-		rc = detect_more(net, img, 608, faces, n, err);
+		rc = detect_more(net, img, 608, 0, 0, faces, n, err);
 	if (!rc && *n == 0)
-		rc = detect_more(net, img, 800, faces, n, err);
+		rc = detect_more(net, img, 800, 0, 0, faces, n, err);
 	if (!rc && *n == 0)
-		rc = detect_more(net, img, 0, faces, n, err);
+		rc = detect_padded(net, img, 3, faces, n, err);
+	if (!rc && *n == 0)
+		rc = detect_padded(net, img, 4, faces, n, err);
 	if (rc) {
 		free(*faces);
 		*faces = NULL;
