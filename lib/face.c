@@ -436,8 +436,7 @@ static int detect_more(const struct cc_facenet *net,
 }
 
 /* The frame in the middle of a black square scale/2 times its longer side,
- * at each search size until a face is found: for a face that fills the
- * frame. */
+ * at each search size but 416 until a face is found. */
 static int detect_padded(const struct cc_facenet *net,
 			 const struct cc_face_image *img, int scale,
 			 struct cc_face **faces, int *n, struct cc_error *err)
@@ -460,8 +459,34 @@ static int detect_padded(const struct cc_facenet *net,
 	return rc;
 }
 
+/* A small face, as the photo on a scanned ID card: larger inputs. */
+static int detect_small(const struct cc_facenet *net,
+			const struct cc_face_image *img, struct cc_face **faces,
+			int *n, struct cc_error *err)
+{
+	int rc = detect_more(net, img, 608, 0, 0, faces, n, err);
+
+	if (!rc && *n == 0)
+		rc = detect_more(net, img, 800, 0, 0, faces, n, err);
+	return rc;
+}
+
+/* A face that fills the frame: the frame padded to 1.5, then 2 times its
+ * side. */
+static int detect_close(const struct cc_facenet *net,
+			const struct cc_face_image *img, struct cc_face **faces,
+			int *n, struct cc_error *err)
+{
+	int rc = detect_padded(net, img, 3, faces, n, err);
+
+	if (!rc && *n == 0)
+		rc = detect_padded(net, img, 4, faces, n, err);
+	return rc;
+}
+
 int cc_face_find(const struct cc_facenet *net, const struct cc_face_image *img,
-		 struct cc_face **faces, int *n, struct cc_error *err)
+		 int close_first, struct cc_face **faces, int *n,
+		 struct cc_error *err)
 {
 	int rc = 0;
 
@@ -471,16 +496,12 @@ int cc_face_find(const struct cc_facenet *net, const struct cc_face_image *img,
 	     !rc && i < sizeof(search_sizes) / sizeof(*search_sizes); i++)
 		rc = detect_more(net, img, search_sizes[i], 0, 0, faces, n,
 				 err);
-	/* A small face, as the photo on a scanned ID card: larger inputs;
-	 * then the frame padded to 1.5 and 2 times its size. */
 	if (!rc && *n == 0)
-		rc = detect_more(net, img, 608, 0, 0, faces, n, err);
+		rc = close_first ? detect_close(net, img, faces, n, err)
+				 : detect_small(net, img, faces, n, err);
 	if (!rc && *n == 0)
-		rc = detect_more(net, img, 800, 0, 0, faces, n, err);
-	if (!rc && *n == 0)
-		rc = detect_padded(net, img, 3, faces, n, err);
-	if (!rc && *n == 0)
-		rc = detect_padded(net, img, 4, faces, n, err);
+		rc = close_first ? detect_small(net, img, faces, n, err)
+				 : detect_close(net, img, faces, n, err);
 	if (rc) {
 		free(*faces);
 		*faces = NULL;
@@ -616,7 +637,7 @@ int cc_face_pick(const struct cc_facenet *net, const struct cc_face_image *img,
 	struct cc_face *faces = NULL;
 	int n = 0, best = 0, rc;
 
-	rc = cc_face_find(net, img, &faces, &n, err);
+	rc = cc_face_find(net, img, pick == CC_FACE_ONLY, &faces, &n, err);
 	*found = n;
 	if (rc)
 		goto out;

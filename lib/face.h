@@ -53,10 +53,13 @@ void cc_face_image_free(struct cc_face_image *img);
 int cc_face_detect(const struct cc_facenet *net,
 		   const struct cc_face_image *img, int size, float threshold,
 		   struct cc_face **faces, int *n, struct cc_error *err);
-/* The reference first; when it finds nothing, smaller input sizes, then
- * the frame padded on every side. */
+/* The reference first, and the faces it misses at smaller input sizes; when
+ * there is none, the frame padded (for a face that fills it) and larger
+ * input sizes (for a small one), in that order when close_first, else the
+ * other way round. */
 int cc_face_find(const struct cc_facenet *net, const struct cc_face_image *img,
-		 struct cc_face **faces, int *n, struct cc_error *err);
+		 int close_first, struct cc_face **faces, int *n,
+		 struct cc_error *err);
 /* Landmarks, then the aligned crop and its descriptor, of a detected face. */
 int cc_face_describe(const struct cc_facenet *net,
 		     const struct cc_face_image *img, struct cc_face *face,
@@ -77,7 +80,8 @@ int cc_face_check_quality(const struct cc_face_quality *q,
 			  struct cc_error *err);
 
 enum cc_face_pick { CC_FACE_LARGEST, CC_FACE_ONLY };
-/* Find the faces of img (cc_face_find), take the largest or the only one
+/* Find the faces of img (cc_face_find, close faces first for
+ * CC_FACE_ONLY, the camera's), take the largest or the only one
  * (more than one is CC_INPUT), and describe it into *face. *found is the
  * number of faces found. what names the image in messages. */
 int cc_face_pick(const struct cc_facenet *net, const struct cc_face_image *img,

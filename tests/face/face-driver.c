@@ -4,7 +4,9 @@
  *
  *   face-driver reference MODELS IMAGE...  every face the reference finds
  *                                          (detector at 416), described
- *   face-driver find MODELS IMAGE...       cc_face_find: also close-ups
+ *   face-driver find MODELS IMAGE...       cc_face_find as for the camera's
+ *                                          image (close faces first)
+ *   face-driver document MODELS IMAGE...   as for the card (small first)
  *
  * One JSON object per image and line: image, ms (the detection and the
  * descriptors, models loaded), faces (score, box, landmarks, aligned,
@@ -62,7 +64,7 @@ static int one(const struct cc_facenet *net, int find, const char *path)
 		return 3;
 	}
 	t0 = cc_now_ms();
-	rc = find ? cc_face_find(net, &img, &faces, &n, &err)
+	rc = find ? cc_face_find(net, &img, find == 1, &faces, &n, &err)
 		  : cc_face_detect(net, &img, CC_FACE_REFERENCE_SIZE,
 				   CC_FACE_SCORE, &faces, &n, &err);
 	arr = json_array();
@@ -96,13 +98,16 @@ int main(int argc, char **argv)
 	struct cc_facenet *net;
 	int rc = 0, find;
 
-	if (argc < 3 ||
-	    (strcmp(argv[1], "find") && strcmp(argv[1], "reference"))) {
-		fprintf(stderr,
-			"usage: face-driver reference|find MODELS IMAGE...\n");
+	find = argc < 3			       ? -1
+	       : !strcmp(argv[1], "reference") ? 0
+	       : !strcmp(argv[1], "find")      ? 1
+	       : !strcmp(argv[1], "document")  ? 2
+					       : -1;
+	if (find < 0) {
+		fprintf(stderr, "usage: face-driver reference|find|document "
+				"MODELS IMAGE...\n");
 		return 2;
 	}
-	find = strcmp(argv[1], "find") == 0;
 	if (!(net = cc_facenet_load(argv[2], &err))) {
 		fprintf(stderr, "face-driver: %s\n", err.msg);
 		return err.code;

@@ -222,12 +222,12 @@ static void test_close_up(void **state)
 					CC_FACE_SCORE, &ref, &nref, &err),
 			 0);
 	assert_int_equal(nref, 0);
-	assert_int_equal(cc_face_find(net, &close, &faces, &n, &err), 0);
+	assert_int_equal(cc_face_find(net, &close, 1, &faces, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_true(faces[0].input_size != CC_FACE_REFERENCE_SIZE ||
 		    faces[0].padded);
 	free(faces);
-	assert_int_equal(cc_face_find(net, &a, &faces, &n, &err), 0);
+	assert_int_equal(cc_face_find(net, &a, 1, &faces, &n, &err), 0);
 	assert_int_equal(cc_face_detect(net, &a, CC_FACE_REFERENCE_SIZE,
 					CC_FACE_SCORE, &ref, &nref, &err),
 			 0);
