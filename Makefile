@@ -38,8 +38,9 @@ MODULES := error dynlib output digest report config cli buf tiffmem image tiffwr
 	quality cleanup scanner scan g4 pdfwrite ocr ocrdoc mrz idqr date fields \
 	mrzread qr recognize ossl pdf pdfinc pades secret signer http tsa font statement certpage \
 	revocation vcode seal register register_sqlite register_pg stamp \
-	sigstruct sigcrypto sigtrust pdfxref pdfroles pdfdiff verify
+	sigstruct sigcrypto sigtrust pdfxref pdfroles pdfdiff verify print ipp
 TOOLS := cc-scan cc-ocr cc-sign cc-stamp cc-verify
+TOOLS += cc-print
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 
