@@ -55,7 +55,9 @@ int cc_media_find(const char *name, struct cc_media *m, struct cc_error *err)
 
 static qpdf_oh get(qpdf_data q, qpdf_oh d, const char *k)
 {
-	if (qpdf_oh_is_dictionary(q, d) || qpdf_oh_is_stream(q, d))
+	if (qpdf_oh_is_stream(q, d))
+		d = qpdf_oh_get_dict(q, d);
+	if (qpdf_oh_is_dictionary(q, d))
 		return qpdf_oh_get_key(q, d, k);
 	return qpdf_oh_new_null(q);
 }

@@ -65,6 +65,10 @@ if active; then
 		grep -q "Mã tra cứu: $code" "$T/p$p.txt" || fail "page $p: no code"
 		grep -q "Trang $p/$npages" "$T/p$p.txt" || fail "page $p: no page number"
 	done
+	# The seal's and the certifier's widgets are printed with the page:
+	# the seal's code beside the footer's, the certifier's name.
+	[ "$(grep -c "$code" "$T/p$npages.txt")" -ge 2 ] || fail "the seal is not on the last page"
+	grep -q 'Nguyễn Văn An' "$T/p$npages.txt" || fail "the certifier's signature is not on the last page"
 	# The copy's own text is still there: the OCR layer and the statement.
 	pdftotext "$T/print.pdf" - | grep -q 'CHỨNG THỰC BẢN SAO ĐIỆN TỬ TỪ BẢN CHÍNH' ||
 		fail "the certification page is not in the print-out"
