@@ -136,7 +136,9 @@ if active; then
 	spooled=$(ls "$T/spool"/*.pdf 2>/dev/null | head -1)
 	[ -n "$spooled" ] || fail "nothing in the spool: $(ls -la "$T/spool")"
 	if [ -n "$spooled" ]; then
-		assert_eq "$(file -b --mime-type "$spooled")" application/pdf "the job's format"
+		assert_eq "$(head -c 5 "$spooled")" "%PDF-" "the job's file"
+		grep -q 'Print-Job document-format="application/pdf"' "$T/ippeve.log" ||
+			fail "the job was not sent as application/pdf: $(cat "$T/ippeve.log")"
 		assert_eq "$(pages "$spooled")" "$npages" "the job's pages"
 		qpdf_clean "$spooled"
 		qr_pages "$spooled" "$URL"
