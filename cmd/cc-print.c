@@ -122,9 +122,9 @@ static int report(const struct cc_print_facts *f, const char *url, long fee,
 	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I, s:i, "
 		      "s:s, s:i}",
 		      "tool", "cc-print", "version", CC_VERSION, "what",
-		      receipt ? "receipt" : "copy", "code", f->code, "url",
-		      url, "number", (json_int_t)f->number, "book", f->book,
-		      "pages", f->pages, "fee", (json_int_t)fee, "copy_pages",
+		      receipt ? "receipt" : "copy", "code", f->code, "url", url,
+		      "number", (json_int_t)f->number, "book", f->book, "pages",
+		      f->pages, "fee", (json_int_t)fee, "copy_pages",
 		      f->copy_pages, output ? "output" : "printer", where,
 		      "job", job);
 	if (!j || cc_report_write(j, cc_cli.json, &err))
@@ -202,9 +202,9 @@ int main(int argc, const char **argv)
 		rc = CC_USAGE;
 		goto out;
 	}
-	po = (struct cc_print_opts){url, base,
-				    cc_config_get(cfg, "office", "name"),
-				    m.name, font, fee};
+	po = (struct cc_print_opts){
+		url,	base, cc_config_get(cfg, "office", "name"),
+		m.name, font, fee};
 	rc = receipt ? cc_print_receipt(&f, &po, &doc, &err)
 		     : cc_print_copy(src.data, src.len, input, &f, &po, &doc,
 				     &err);
@@ -225,8 +225,8 @@ int main(int argc, const char **argv)
 			goto out;
 		}
 	} else {
-		struct cc_ipp_job j = {printer, title, NULL, copies, duplex,
-				       m.pwg, 0};
+		struct cc_ipp_job j = {printer, title, NULL, copies,
+				       duplex,	m.pwg, 0};
 
 		snprintf(title, sizeof(title), "%s %s",
 			 receipt ? "receipt" : "copy", f.code);

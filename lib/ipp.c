@@ -52,9 +52,9 @@ int cc_ipp_is_uri(const char *printer)
 /* The words the printer or libcups gave last. */
 static const char *last_words(ipp_t *resp)
 {
-	ipp_attribute_t *a =
-		resp ? sym_ippFindAttribute(resp, "status-message", IPP_TAG_TEXT)
-		     : NULL;
+	ipp_attribute_t *a = resp ? sym_ippFindAttribute(resp, "status-message",
+							 IPP_TAG_TEXT)
+				  : NULL;
 	const char *s = a ? sym_ippGetString(a, 0, NULL) : NULL;
 
 	if (!s || !*s)
@@ -125,11 +125,10 @@ static int check_state(http_t *http, const char *uri, const char *resource,
 				  "printer '%s' cannot print now: %s%s%s%s%s",
 				  j->printer,
 				  state == IPP_PSTATE_STOPPED ? "stopped"
-				  : !accepting		      ? "not accepting jobs"
-							      : "in error",
+				  : !accepting ? "not accepting jobs"
+					       : "in error",
 				  *reasons ? " (" : "", reasons,
-				  *reasons ? ")" : "",
-				  msg && *msg ? ": " : "");
+				  *reasons ? ")" : "", msg && *msg ? ": " : "");
 	if (rc && msg && *msg) {
 		size_t k = strlen(err->msg);
 
@@ -159,12 +158,11 @@ static int print_uri(const struct cc_ipp_job *j, const unsigned char *pdf,
 				    "'%s' is not a printer URI "
 				    "(ipp://host:port/path)",
 				    j->printer);
-	http = sym_httpConnect2(host, port, NULL, AF_UNSPEC,
-				!strcmp(scheme, "ipps")
-					? HTTP_ENCRYPTION_ALWAYS
+	http = sym_httpConnect2(
+		host, port, NULL, AF_UNSPEC,
+		!strcmp(scheme, "ipps") ? HTTP_ENCRYPTION_ALWAYS
 					: HTTP_ENCRYPTION_IF_REQUESTED,
-				1, j->timeout_ms > 0 ? j->timeout_ms : 30000,
-				NULL);
+		1, j->timeout_ms > 0 ? j->timeout_ms : 30000, NULL);
 	if (!http)
 		return cc_error_set(err, CC_SYSTEM,
 				    "cannot reach printer '%s': %s", j->printer,
@@ -173,8 +171,8 @@ static int print_uri(const struct cc_ipp_job *j, const unsigned char *pdf,
 		goto out;
 	req = sym_ippNewRequest(IPP_OP_PRINT_JOB);
 	user_attrs(req, j->printer, j->user);
-	sym_ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name",
-			 NULL, j->title);
+	sym_ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL,
+			 j->title);
 	sym_ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE,
 			 "document-format", NULL, CUPS_FORMAT_PDF);
 	if (j->copies > 1)
@@ -208,8 +206,9 @@ static int print_uri(const struct cc_ipp_job *j, const unsigned char *pdf,
 		rc = cc_error_set(
 			err, CC_SYSTEM, "printer '%s' refused the job: %s (%s)",
 			j->printer,
-			sym_ippErrorString(resp ? sym_ippGetStatusCode(resp)
-						: IPP_STATUS_ERROR_SERVICE_UNAVAILABLE),
+			sym_ippErrorString(
+				resp ? sym_ippGetStatusCode(resp)
+				     : IPP_STATUS_ERROR_SERVICE_UNAVAILABLE),
 			last_words(resp));
 		goto out;
 	}
@@ -275,6 +274,7 @@ int cc_ipp_print(const struct cc_ipp_job *j, const unsigned char *pdf,
 		return cc_error_set(err, CC_USAGE, "no printer");
 	if (cc_dynlib_load(&libcups, err))
 		return CC_SYSTEM;
-	return cc_ipp_is_uri(j->printer) ? print_uri(j, pdf, len, job_id, err)
-					 : print_queue(j, pdf, len, job_id, err);
+	return cc_ipp_is_uri(j->printer)
+		       ? print_uri(j, pdf, len, job_id, err)
+		       : print_queue(j, pdf, len, job_id, err);
 }

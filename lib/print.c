@@ -22,10 +22,10 @@
 #include "sigstruct.h"
 #include "vcode.h"
 
-#define MARGIN 28.0	/* paper edge to the copy and the footer */
+#define MARGIN 28.0	 /* paper edge to the copy and the footer */
 #define FOOT_BOTTOM 12.0 /* paper edge to the QR code's quiet zone */
-#define QUIET 4		/* QR quiet zone, modules */
-#define GAP 8.0		/* between the footer and the copy */
+#define QUIET 4		 /* QR quiet zone, modules */
+#define GAP 8.0		 /* between the footer and the copy */
 #define MAX_URL 512
 #define MAX_DEPTH 32
 
@@ -70,8 +70,8 @@ static qpdf_oh find_field(qpdf_data q, qpdf_oh arr, const char *prefix,
 					 : 0;
 
 	for (int i = 0; i < n && i < 10000 && depth < MAX_DEPTH; i++) {
-		qpdf_oh f = qpdf_oh_get_array_item(q, arr, i), t = get(q, f, "/T"),
-			hit;
+		qpdf_oh f = qpdf_oh_get_array_item(q, arr, i),
+			t = get(q, f, "/T"), hit;
 		char full[512];
 		const char *s = qpdf_oh_is_string(q, t)
 					? qpdf_oh_get_utf8_value(q, t)
@@ -101,15 +101,22 @@ static int qpdf_open(qpdf_data *q, const unsigned char *pdf, size_t len,
 		return cc_error_set(err, CC_SYSTEM, "out of memory");
 	qpdf_silence_errors(*q);
 	qpdf_set_suppress_warnings(*q, 1);
-	if (qpdf_read_memory(*q, name, (const char *)pdf, (unsigned long long)len,
-			     NULL) &
+	if (qpdf_read_memory(*q, name, (const char *)pdf,
+			     (unsigned long long)len, NULL) &
 	    QPDF_ERRORS)
-		return cc_error_set(err, CC_INPUT, "cannot read '%s': %s", name,
-				    qpdf_get_error_message_detail(
-					    *q, qpdf_get_error(*q)));
+		return cc_error_set(
+			err, CC_INPUT, "cannot read '%s': %s", name,
+			qpdf_get_error_message_detail(*q, qpdf_get_error(*q)));
 	if (qpdf_is_encrypted(*q))
 		return cc_error_set(err, CC_INPUT, "'%s' is encrypted", name);
 	return CC_OK;
+}
+
+/* qpdf_cleanup, which takes no NULL. */
+static void qpdf_close(qpdf_data *q)
+{
+	if (*q)
+		qpdf_cleanup(q);
 }
 
 /* The seal field's integer or text entry k; -1 when it has none. */
@@ -127,8 +134,8 @@ static int field_text(qpdf_data q, qpdf_oh f, const char *k, char *out,
 		      size_t size)
 {
 	qpdf_oh o = get(q, f, k);
-	const char *s = qpdf_oh_is_string(q, o) ? qpdf_oh_get_utf8_value(q, o)
-						: NULL;
+	const char *s =
+		qpdf_oh_is_string(q, o) ? qpdf_oh_get_utf8_value(q, o) : NULL;
 
 	if (!s || !*s || strlen(s) >= size)
 		return -1;
@@ -151,9 +158,9 @@ static int seal_field(const unsigned char *pdf, size_t len, const char *name,
 		rc = cc_error_set(err, CC_INPUT, "'%s' has no pages", name);
 		goto out;
 	}
-	fld = find_field(q, get(q, get(q, qpdf_get_root(q), "/AcroForm"),
-				"/Fields"),
-			 "", CC_SEAL_FIELD, 0);
+	fld = find_field(
+		q, get(q, get(q, qpdf_get_root(q), "/AcroForm"), "/Fields"), "",
+		CC_SEAL_FIELD, 0);
 	if (!fld || field_int(q, fld, "/CcNumber", &f->number) ||
 	    f->number <= 0 ||
 	    field_text(q, fld, "/CcBook", f->book, sizeof(f->book)) ||
@@ -170,7 +177,7 @@ static int seal_field(const unsigned char *pdf, size_t len, const char *name,
 	}
 	f->pages = (int)pages;
 out:
-	qpdf_cleanup(&q);
+	qpdf_close(&q);
 	return rc;
 }
 
@@ -250,8 +257,9 @@ static int check_url(const char *url, struct cc_error *err)
 	size_t n = url ? strlen(url) : 0;
 
 	if (!n || n > MAX_URL)
-		return cc_error_set(err, CC_USAGE,
-				    "the verification URL is empty or too long");
+		return cc_error_set(
+			err, CC_USAGE,
+			"the verification URL is empty or too long");
 	for (size_t i = 0; i < n; i++)
 		if (url[i] < 0x21 || url[i] > 0x7e)
 			return cc_error_set(err, CC_USAGE,
@@ -331,7 +339,8 @@ static void put_qr(struct cc_buf *b, double x, double y, double side)
 /* Text at x, y in size points, as large as size but no wider than maxw;
  * align 0 left, 1 centred on x. Returns the size used. */
 static int text(struct doc *d, struct cc_buf *b, const char *s, double size,
-		double x, double y, double maxw, int align, struct cc_error *err)
+		double x, double y, double maxw, int align,
+		struct cc_error *err)
 {
 	double w = cc_font_width(d->font, s, size);
 
@@ -409,9 +418,10 @@ static int start_doc(struct doc *d, const struct cc_print_opts *o,
 		if (!new_obj(d, err))
 			return err->code;
 	cc_buf_puts(&d->objs[0].dict, "<< /Type /Catalog /Pages 2 0 R >>");
-	cc_buf_puts(&d->objs[2].dict, "<< /Producer (certcopy " CC_VERSION
-				      ") /Title ");
-	cc_buf_pdf_text(&d->objs[2].dict, "Bản in bản sao điện tử có chứng thực");
+	cc_buf_puts(&d->objs[2].dict,
+		    "<< /Producer (certcopy " CC_VERSION ") /Title ");
+	cc_buf_pdf_text(&d->objs[2].dict,
+			"Bản in bản sao điện tử có chứng thực");
 	cc_buf_puts(&d->objs[2].dict, " >>");
 	for (int i = 0; i < CC_FONT_NOBJ; i++) {
 		struct cc_pdf_object *x = new_obj(d, err);
@@ -562,7 +572,8 @@ static qpdf_oh dict_copy(qpdf_data q, qpdf_oh d)
 		else
 			n++;
 	for (int i = 0; i < n; i++) {
-		qpdf_oh_replace_key(q, c, keys[i], qpdf_oh_get_key(q, d, keys[i]));
+		qpdf_oh_replace_key(q, c, keys[i],
+				    qpdf_oh_get_key(q, d, keys[i]));
 		free(keys[i]);
 	}
 	return c;
@@ -630,7 +641,8 @@ static void flatten_annots(qpdf_data q, qpdf_oh page, qpdf_oh xobjs,
 
 	for (int i = 0, k = 0; i < n && i < 10000; i++) {
 		qpdf_oh a = qpdf_oh_get_array_item(q, annots, i),
-			ap = get(q, get(q, a, "/AP"), "/N"), fl = get(q, a, "/F");
+			ap = get(q, get(q, a, "/AP"), "/N"),
+			fl = get(q, a, "/F");
 		long long flags = qpdf_oh_is_integer(q, fl)
 					  ? qpdf_oh_get_int_value(q, fl)
 					  : 0;
@@ -693,8 +705,10 @@ static int page_form(qpdf_data src, qpdf_data dst, int i, const char *name,
 				    qpdf_oh_new_null(src));
 	cc_buf_free(&content);
 	dict = qpdf_oh_get_dict(src, form);
-	qpdf_oh_replace_key(src, dict, "/Type", qpdf_oh_new_name(src, "/XObject"));
-	qpdf_oh_replace_key(src, dict, "/Subtype", qpdf_oh_new_name(src, "/Form"));
+	qpdf_oh_replace_key(src, dict, "/Type",
+			    qpdf_oh_new_name(src, "/XObject"));
+	qpdf_oh_replace_key(src, dict, "/Subtype",
+			    qpdf_oh_new_name(src, "/Form"));
 	qpdf_oh_replace_key(src, dict, "/BBox", box_array(src, b));
 	qpdf_oh_replace_key(src, dict, "/Resources", res);
 	if (qpdf_oh_is_dictionary(src, get(src, page, "/Group")))
@@ -711,13 +725,14 @@ static int page_form(qpdf_data src, qpdf_data dst, int i, const char *name,
  * /Rotate) and the paper's orientation. */
 struct place {
 	struct box b;
-	int rotate; /* 0, 90, 180, 270 */
+	int rotate;    /* 0, 90, 180, 270 */
 	double dw, dh; /* shown size */
 };
 
 static void page_place(qpdf_data src, int i, struct place *p)
 {
-	qpdf_oh page = qpdf_get_page_n(src, (size_t)i), r = get(src, page, "/Rotate");
+	qpdf_oh page = qpdf_get_page_n(src, (size_t)i),
+		r = get(src, page, "/Rotate");
 	struct box cb;
 
 	if (read_box(src, get(src, page, "/MediaBox"), &p->b))
@@ -730,10 +745,11 @@ static void page_place(qpdf_data src, int i, struct place *p)
 		p->b.x1 = cb.x1 < p->b.x1 ? cb.x1 : p->b.x1;
 		p->b.y1 = cb.y1 < p->b.y1 ? cb.y1 : p->b.y1;
 	}
-	p->rotate = qpdf_oh_is_integer(src, r)
-			    ? (int)(((qpdf_oh_get_int_value(src, r) % 360) + 360) %
-				    360)
-			    : 0;
+	p->rotate =
+		qpdf_oh_is_integer(src, r)
+			? (int)(((qpdf_oh_get_int_value(src, r) % 360) + 360) %
+				360)
+			: 0;
 	if (p->rotate % 90)
 		p->rotate = 0;
 	p->dw = p->b.x1 - p->b.x0;
@@ -786,8 +802,8 @@ static double fit(const struct doc *d, const struct place *p, double w,
 		  double h)
 {
 	double aw = w - 2 * MARGIN,
-	       ah = h - MARGIN - (FOOT_BOTTOM + qr_side(d, CC_PRINT_MODULE) +
-				  4 + GAP),
+	       ah = h - MARGIN -
+		    (FOOT_BOTTOM + qr_side(d, CC_PRINT_MODULE) + 4 + GAP),
 	       s = aw / p->dw < ah / p->dh ? aw / p->dw : ah / p->dh;
 
 	return s > 1 ? 1 : s;
@@ -806,15 +822,14 @@ static int write_out(qpdf_data dst, struct cc_buf *out, struct cc_error *err)
 	return out->failed ? cc_error_set(err, CC_SYSTEM, "out of memory")
 			   : CC_OK;
 fail:
-	return cc_error_set(err, CC_INPUT, "cannot write the print-out: %s",
-			    qpdf_get_error_message_detail(dst,
-							  qpdf_get_error(dst)));
+	return cc_error_set(
+		err, CC_INPUT, "cannot write the print-out: %s",
+		qpdf_get_error_message_detail(dst, qpdf_get_error(dst)));
 }
 
 int cc_print_copy(const unsigned char *pdf, size_t len, const char *name,
-		  const struct cc_print_facts *f,
-		  const struct cc_print_opts *o, struct cc_buf *out,
-		  struct cc_error *err)
+		  const struct cc_print_facts *f, const struct cc_print_opts *o,
+		  struct cc_buf *out, struct cc_error *err)
 {
 	struct doc d;
 	struct cc_media m;
@@ -830,8 +845,8 @@ int cc_print_copy(const unsigned char *pdf, size_t len, const char *name,
 		goto out;
 	if (qpdf_push_inherited_attributes_to_page(src) & QPDF_ERRORS ||
 	    (n = qpdf_get_num_pages(src)) <= 0) {
-		rc = cc_error_set(err, CC_INPUT, "cannot read the pages of '%s'",
-				  name);
+		rc = cc_error_set(err, CC_INPUT,
+				  "cannot read the pages of '%s'", name);
 		goto out;
 	}
 	pages = calloc((size_t)n, sizeof(*pages));
@@ -871,17 +886,18 @@ int cc_print_copy(const unsigned char *pdf, size_t len, const char *name,
 
 		if ((rc = page_form(src, dst, i, name, &pl[i].b, &form, err)))
 			goto out;
-		xo = get(dst, get(dst, qpdf_get_page_n(dst, (size_t)i),
-				  "/Resources"),
-			 "/XObject");
+		xo = get(
+			dst,
+			get(dst, qpdf_get_page_n(dst, (size_t)i), "/Resources"),
+			"/XObject");
 		qpdf_oh_replace_key(dst, xo, "/Pg", form);
 	}
 	rc = write_out(dst, out, err);
 out:
 	free(pages);
 	free(pl);
-	qpdf_cleanup(&dst);
-	qpdf_cleanup(&src);
+	qpdf_close(&dst);
+	qpdf_close(&src);
 	cc_buf_free(&skel);
 	free_doc(&d);
 	return rc;
@@ -893,9 +909,9 @@ int cc_print_receipt(const struct cc_print_facts *f,
 		     const struct cc_print_opts *o, struct cc_buf *out,
 		     struct cc_error *err)
 {
-	static const char *const months[] = {"", "01", "02", "3", "4", "5",
-					     "6", "7", "8", "9", "10", "11",
-					     "12"};
+	static const char *const months[] = {"",   "01", "02", "3", "4",
+					     "5",  "6",	 "7",  "8", "9",
+					     "10", "11", "12"};
 	struct doc d;
 	struct cc_media m;
 	struct cc_buf c = {0}, skel = {0};
@@ -932,8 +948,7 @@ int cc_print_receipt(const struct cc_print_facts *f,
 	LINE(11, 0, 18, "Số chứng thực: %lld     Quyển số: %s", f->number,
 	     f->book);
 	LINE(11, 0, 18, "Người thực hiện chứng thực: %s", f->certifier);
-	LINE(11, 0, 18, "Bản sao gồm %d trang; lệ phí: %s đồng", f->pages,
-	     fee);
+	LINE(11, 0, 18, "Bản sao gồm %d trang; lệ phí: %s đồng", f->pages, fee);
 	LINE(11, 1, 40, "Mã tra cứu");
 	LINE(28, 1, 36, "%s", f->code);
 	q = qr_side(&d, 0.28 * w / (d.qr->width + 2 * QUIET));
@@ -943,8 +958,8 @@ int cc_print_receipt(const struct cc_print_facts *f,
 	LINE(10, 1, 15, "%s", o->url);
 	if (o->base && *o->base)
 		LINE(10, 1, 15, "(hoặc nhập mã tra cứu tại %s)", o->base);
-	LINE(9, 1, 30,
-	     "Bản sao điện tử đã được chứng thực — tra cứu tại %s", o->url);
+	LINE(9, 1, 30, "Bản sao điện tử đã được chứng thực — tra cứu tại %s",
+	     o->url);
 #undef LINE
 	page = (int)d.n + 1;
 	if ((rc = add_page(&d, nfont, w, h, &c, err)) ||
@@ -953,7 +968,7 @@ int cc_print_receipt(const struct cc_print_facts *f,
 		goto out;
 	rc = write_out(dst, out, err);
 out:
-	qpdf_cleanup(&dst);
+	qpdf_close(&dst);
 	cc_buf_free(&skel);
 	cc_buf_free(&c);
 	free_doc(&d);

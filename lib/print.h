@@ -63,8 +63,8 @@ struct cc_media {
 int cc_media_find(const char *name, struct cc_media *m, struct cc_error *err);
 
 struct cc_print_opts {
-	const char *url;  /* the verification URL: base URL and code */
-	const char *base; /* the base URL alone (the receipt names it) */
+	const char *url;    /* the verification URL: base URL and code */
+	const char *base;   /* the base URL alone (the receipt names it) */
 	const char *office; /* the office's name (the receipt's head) */
 	const char *media;  /* as cc_media_find; NULL: A4 */
 	const char *font;   /* NULL: CC_FONT_DEFAULT */
@@ -75,9 +75,8 @@ struct cc_print_opts {
  * facts f are. A URL that is not printable ASCII or over 512 bytes is
  * CC_USAGE; a copy qpdf cannot take apart, CC_INPUT. */
 int cc_print_copy(const unsigned char *pdf, size_t len, const char *name,
-		  const struct cc_print_facts *f,
-		  const struct cc_print_opts *o, struct cc_buf *out,
-		  struct cc_error *err);
+		  const struct cc_print_facts *f, const struct cc_print_opts *o,
+		  struct cc_buf *out, struct cc_error *err);
 
 /* Append to out the receipt: one page with the office, the date of
  * certification, the number and book, the certifier, the pages and the
