@@ -95,9 +95,11 @@ static int check_state(http_t *http, const char *uri, const char *resource,
 			  "requested-attributes", 4, NULL, want);
 	resp = sym_cupsDoRequest(http, req, resource);
 	if (failed(resp)) {
-		rc = cc_error_set(err, CC_SYSTEM,
-				  "printer '%s' does not answer: %s",
-				  j->printer, last_words(resp));
+		rc = cc_error_set(
+			err, CC_SYSTEM,
+			resp ? "printer '%s' does not say its state: %s"
+			     : "cannot reach printer '%s': %s",
+			j->printer, last_words(resp));
 		goto out;
 	}
 	a = sym_ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);

@@ -149,6 +149,7 @@ static int seal_field(const unsigned char *pdf, size_t len, const char *name,
 	qpdf_data q = NULL;
 	qpdf_oh fld;
 	long long pages = 0;
+	const char *bad;
 	int rc = qpdf_open(&q, pdf, len, name, err);
 
 	if (rc)
@@ -161,18 +162,29 @@ static int seal_field(const unsigned char *pdf, size_t len, const char *name,
 	fld = find_field(
 		q, get(q, get(q, qpdf_get_root(q), "/AcroForm"), "/Fields"), "",
 		CC_SEAL_FIELD, 0);
-	if (!fld || field_int(q, fld, "/CcNumber", &f->number) ||
-	    f->number <= 0 ||
-	    field_text(q, fld, "/CcBook", f->book, sizeof(f->book)) ||
-	    field_int(q, fld, "/CcPages", &pages) || pages <= 0 ||
-	    pages > 100000 ||
-	    field_text(q, fld, "/CcCertifier", f->certifier,
-		       sizeof(f->certifier))) {
+	if (!fld) {
 		rc = cc_error_set(err, CC_INPUT,
-				  "the seal field of '%s' lacks the "
-				  "certification number, book, pages or "
-				  "certifier",
+				  "'%s' is not a certified copy: it has no "
+				  "seal field",
 				  name);
+		goto out;
+	}
+	/* What cc-sign --statement put on the field, each checked. */
+	bad = field_int(q, fld, "/CcNumber", &f->number) || f->number <= 0
+		      ? "/CcNumber"
+	      : field_text(q, fld, "/CcBook", f->book, sizeof(f->book))
+		      ? "/CcBook"
+	      : field_int(q, fld, "/CcPages", &pages) || pages <= 0 ||
+			      pages > 100000
+		      ? "/CcPages"
+	      : field_text(q, fld, "/CcCertifier", f->certifier,
+			   sizeof(f->certifier))
+		      ? "/CcCertifier"
+		      : NULL;
+	if (bad) {
+		rc = cc_error_set(err, CC_INPUT,
+				  "the seal field of '%s' has no valid %s",
+				  name, bad);
 		goto out;
 	}
 	f->pages = (int)pages;
