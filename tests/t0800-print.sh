@@ -47,8 +47,8 @@ expect_success cc-sign -k "$PKI/certifier.p12" --pin-file "$T/certifier.pass" \
 	--statement --register "$T/reg.db" --title 'Công chứng viên' "$T/card.pdf" -o "$T/signed.pdf"
 expect_success cc-stamp -k "$PKI/seal.p12" --pin-file "$T/seal.pass" --register "$T/reg.db" \
 	--tsa "$TSA_URL/tsa" "$T/signed.pdf" -o "$T/copy.pdf"
-code=$(cat "$T/out" 2>/dev/null)
-URL=$URLBASE$code
+vcode=$(cat "$T/out" 2>/dev/null)
+URL=$URLBASE$vcode
 active && sha=$(sha256sum "$T/copy.pdf" | cut -c1-64)
 npages=$(pages "$T/copy.pdf")
 assert_eq "$npages" 2 "the copy's pages"
@@ -62,12 +62,12 @@ if active; then
 		pdftotext -f "$p" -l "$p" "$T/print.pdf" "$T/p$p.txt"
 		grep -q "Bản sao điện tử đã được chứng thực — tra cứu tại $URL" "$T/p$p.txt" ||
 			fail "page $p: no notice: $(cat "$T/p$p.txt")"
-		grep -q "Mã tra cứu: $code" "$T/p$p.txt" || fail "page $p: no code"
+		grep -q "Mã tra cứu: $vcode" "$T/p$p.txt" || fail "page $p: no code"
 		grep -q "Trang $p/$npages" "$T/p$p.txt" || fail "page $p: no page number"
 	done
 	# The seal's and the certifier's widgets are printed with the page:
 	# the seal's code beside the footer's, the certifier's name.
-	[ "$(grep -c "$code" "$T/p$npages.txt")" -ge 2 ] || fail "the seal is not on the last page"
+	[ "$(grep -c "$vcode" "$T/p$npages.txt")" -ge 2 ] || fail "the seal is not on the last page"
 	grep -q 'Nguyễn Văn An' "$T/p$npages.txt" || fail "the certifier's signature is not on the last page"
 	# The copy's own text is still there: the OCR layer and the statement.
 	pdftotext "$T/print.pdf" - | grep -q 'CHỨNG THỰC BẢN SAO ĐIỆN TỬ TỪ BẢN CHÍNH' ||
@@ -76,7 +76,7 @@ if active; then
 		! grep -qi error "$T/mutool" || fail "mutool: $(cat "$T/mutool")"
 	qr_pages "$T/print.pdf" "$URL"
 	assert_eq "$(sha256sum "$T/copy.pdf" | cut -c1-64)" "$sha" "the copy's SHA-256"
-	assert_jq "$T/print.json" ".code == \"$code\" and .url == \"$URL\" and .number == 1
+	assert_jq "$T/print.json" ".code == \"$vcode\" and .url == \"$URL\" and .number == 1
 		and .pages == 1 and .fee == 2000 and .copy_pages == $npages"
 	# No form, no signature: a print-out is no copy.
 	! grep -aq '/ByteRange\|/AcroForm' "$T/print.pdf" || fail "signatures in the print-out"
@@ -88,7 +88,7 @@ if active; then
 	qpdf_clean "$T/letter.pdf"
 	assert_eq "$(pdfinfo -f 1 -l 2 "$T/letter.pdf" | sed -n 's/^Page *[12] size: *\([0-9.]*\) x \([0-9.]*\).*/\1x\2/p' | tr '\n' ' ')" \
 		"612x792 612x792 " "Letter paper"
-	pdftotext "$T/letter.pdf" - | grep -q "tra cứu tại https://verify.example/c/$code" ||
+	pdftotext "$T/letter.pdf" - | grep -q "tra cứu tại https://verify.example/c/$vcode" ||
 		fail "--verify-url not in the footer"
 fi
 
@@ -99,7 +99,7 @@ if active; then
 	assert_eq "$(pages "$T/receipt.pdf")" 1 "pages of the receipt"
 	pdftotext "$T/receipt.pdf" "$T/receipt.txt"
 	book=$(sqlite3 "$T/reg.db" "SELECT book FROM copies WHERE number = 1")
-	for s in "Số chứng thực: 1" "Quyển số: $book" "lệ phí: 2.000 đồng" "$code" \
+	for s in "Số chứng thực: 1" "Quyển số: $book" "lệ phí: 2.000 đồng" "$vcode" \
 		"BIÊN NHẬN" "Trung tâm Phục vụ hành chính công" "$URL" "Bản sao gồm 1 trang"; do
 		grep -qF "$s" "$T/receipt.txt" || fail "the receipt lacks '$s': $(cat "$T/receipt.txt")"
 	done
@@ -186,6 +186,11 @@ expect_failure 2 cc-print -P 'ipp://' "$T/copy.pdf"
 expect_failure 3 cc-print -o "$T/o/x.pdf" "$T/no-such.pdf"
 assert_no_file "$T/o/x.pdf"
 assert_no_temp "$T/o"
+# A copy the register holds revoked is not printed.
+expect_success cc-stamp --register "$T/reg.db" --revoke "$vcode" --reason 'bản chính bị thu hồi'
+expect_failure 1 cc-print --register "$T/reg.db" -o "$T/o/x.pdf" "$T/copy.pdf"
+assert_stderr "$vcode is revoked in the register: bản chính bị thu hồi"
+assert_no_file "$T/o/x.pdf"
 # The configured printer is the default.
 printf '[print]\nprinter = ipp://127.0.0.1:%s/ipp/print\n' "$CLOSED" >"$CERTCOPY_CONF"
 expect_failure 4 cc-print "$T/copy.pdf"
