@@ -62,14 +62,16 @@ static qpdf_oh get(qpdf_data q, qpdf_oh d, const char *k)
 	return qpdf_oh_new_null(q);
 }
 
-/* The field whose full name is want, among arr and their kids; 0 if none. */
+/* The field whose full name is want, among arr and their kids; 0 if none.
+ * At most *budget fields are looked at, so that kids listed over and over
+ * cannot make it take forever. */
 static qpdf_oh find_field(qpdf_data q, qpdf_oh arr, const char *prefix,
-			  const char *want, int depth)
+			  const char *want, int depth, long *budget)
 {
 	int n = qpdf_oh_is_array(q, arr) ? qpdf_oh_get_array_n_items(q, arr)
 					 : 0;
 
-	for (int i = 0; i < n && i < 10000 && depth < MAX_DEPTH; i++) {
+	for (int i = 0; i < n && depth < MAX_DEPTH && --*budget > 0; i++) {
 		qpdf_oh f = qpdf_oh_get_array_item(q, arr, i),
 			t = get(q, f, "/T"), hit;
 		char full[512];
@@ -86,7 +88,8 @@ static qpdf_oh find_field(qpdf_data q, qpdf_oh arr, const char *prefix,
 			snprintf(full, sizeof(full), "%s", prefix);
 		if (s && !strcmp(full, want))
 			return f;
-		hit = find_field(q, get(q, f, "/Kids"), full, want, depth + 1);
+		hit = find_field(q, get(q, f, "/Kids"), full, want, depth + 1,
+				 budget);
 		if (hit)
 			return hit;
 	}
@@ -150,6 +153,7 @@ static int seal_field(const unsigned char *pdf, size_t len, const char *name,
 	qpdf_oh fld;
 	long long pages = 0;
 	const char *bad;
+	long budget = 100000;
 	int rc = qpdf_open(&q, pdf, len, name, err);
 
 	if (rc)
@@ -161,7 +165,7 @@ static int seal_field(const unsigned char *pdf, size_t len, const char *name,
 	}
 	fld = find_field(
 		q, get(q, get(q, qpdf_get_root(q), "/AcroForm"), "/Fields"), "",
-		CC_SEAL_FIELD, 0);
+		CC_SEAL_FIELD, 0, &budget);
 	if (!fld) {
 		rc = cc_error_set(err, CC_INPUT,
 				  "'%s' is not a certified copy: it has no "
