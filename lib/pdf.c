@@ -129,7 +129,11 @@ static void last_xref(struct cc_pdf *p)
 /* d[k], or null when d is not a dictionary (or a stream's). */
 static qpdf_oh key(struct cc_pdf *p, qpdf_oh d, const char *k)
 {
-	if (!qpdf_oh_is_dictionary(p->q, d) && !qpdf_oh_is_stream(p->q, d))
+	/* A stream's keys are its dictionary's: qpdf's get_key on the
+	 * stream itself gives null and a warning. */
+	if (qpdf_oh_is_stream(p->q, d))
+		d = qpdf_oh_get_dict(p->q, d);
+	if (!qpdf_oh_is_dictionary(p->q, d))
 		return qpdf_oh_new_null(p->q);
 	return qpdf_oh_get_key(p->q, d, k);
 }
