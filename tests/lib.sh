@@ -134,16 +134,17 @@ expect_success() {
 # signal or sanitizer abort never counts as the expected failure.
 expect_failure() {
 	active || return 0
-	code=$1
+	# local: a test's own variables are its own.
+	local _want=$1
 	shift
 	run "$@"
 	if [ "$STATUS" -gt 128 ]; then
-		fail "crashed with signal $((STATUS - 128)) (expected exit $code): $*"
+		fail "crashed with signal $((STATUS - 128)) (expected exit $_want): $*"
 		show_err
 		return 1
 	fi
-	if [ "$STATUS" -ne "$code" ]; then
-		fail "expected exit $code, got $STATUS: $*"
+	if [ "$STATUS" -ne "$_want" ]; then
+		fail "expected exit $_want, got $STATUS: $*"
 		show_err
 		return 1
 	fi
