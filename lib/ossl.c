@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/ess.h>
+#include <openssl/objects.h>
 
 #include "buf.h"
 #include "ossl.h"
@@ -132,4 +134,55 @@ int cc_ossl_no_password(char *buf, int size, int rwflag, void *u)
 	(void)rwflag;
 	(void)u;
 	return -1;
+}
+
+enum cc_ess cc_ossl_ess_check(CMS_SignerInfo *si, X509 *signer,
+			      STACK_OF(X509) * certs)
+{
+	const ASN1_STRING *a1, *a2;
+	ESS_SIGNING_CERT *v1 = NULL;
+	ESS_SIGNING_CERT_V2 *v2 = NULL;
+	STACK_OF(X509) *chain = NULL;
+	const unsigned char *p;
+	enum cc_ess ret = CC_ESS_NOMEM;
+
+	a1 = CMS_signed_get0_data_by_OBJ(
+		si, OBJ_nid2obj(NID_id_smime_aa_signingCertificate), -3,
+		V_ASN1_SEQUENCE);
+	a2 = CMS_signed_get0_data_by_OBJ(
+		si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2), -3,
+		V_ASN1_SEQUENCE);
+	if (!a1 && !a2)
+		return CC_ESS_ABSENT;
+	if (a1) {
+		p = ASN1_STRING_get0_data(a1);
+		v1 = d2i_ESS_SIGNING_CERT(NULL, &p, ASN1_STRING_length(a1));
+	}
+	if (a2) {
+		p = ASN1_STRING_get0_data(a2);
+		v2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, ASN1_STRING_length(a2));
+	}
+	if ((a1 && !v1) || (a2 && !v2)) {
+		ret = CC_ESS_MALFORMED;
+		goto out;
+	}
+	/* The signer first, then the others, for the identifiers of a
+	 * chain. */
+	chain = sk_X509_new_null();
+	if (!chain || !sk_X509_push(chain, signer))
+		goto out;
+	for (int i = 0; i < sk_X509_num(certs); i++) {
+		X509 *x = sk_X509_value(certs, i);
+
+		if (X509_cmp(x, signer) != 0 && !sk_X509_push(chain, x))
+			goto out;
+	}
+	ret = OSSL_ESS_check_signing_certs(v1, v2, chain, 1) > 0
+		      ? CC_ESS_OK
+		      : CC_ESS_MISMATCH;
+out:
+	sk_X509_free(chain);
+	ESS_SIGNING_CERT_free(v1);
+	ESS_SIGNING_CERT_V2_free(v2);
+	return ret;
 }

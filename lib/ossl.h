@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <openssl/asn1.h>
+#include <openssl/cms.h>
 #include <openssl/x509.h>
 
 /* The reason text of the error on top of OpenSSL's queue (the queue is
@@ -34,5 +35,17 @@ void cc_ossl_fmt_time(time_t t, char *out, size_t size);
 /* A PEM password callback that never gives one: an encrypted PEM block is
  * refused, never asked about. */
 int cc_ossl_no_password(char *buf, int size, int rwflag, void *u);
+
+/* What the ESS signing-certificate(-v2) attributes of si say of signer
+ * (certs, in any order, complete a chain for their identifiers). */
+enum cc_ess {
+	CC_ESS_OK,	  /* they name signer */
+	CC_ESS_ABSENT,	  /* there is neither */
+	CC_ESS_MALFORMED, /* one cannot be decoded */
+	CC_ESS_MISMATCH,  /* they name another certificate */
+	CC_ESS_NOMEM,
+};
+enum cc_ess cc_ossl_ess_check(CMS_SignerInfo *si, X509 *signer,
+			      STACK_OF(X509) * certs);
 
 #endif

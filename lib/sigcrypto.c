@@ -202,52 +202,7 @@ static int algorithms_fit(X509 *signer, const X509_ALGOR *sig, char *problem,
 /* The ESS signing-certificate(-v2) attribute of si names signer. */
 static int ess_names(CMS_SignerInfo *si, X509 *signer, STACK_OF(X509) * certs)
 {
-	const ASN1_STRING *a1, *a2;
-	ESS_SIGNING_CERT *v1 = NULL;
-	ESS_SIGNING_CERT_V2 *v2 = NULL;
-	STACK_OF(X509) *chain = NULL;
-	const unsigned char *p;
-	int ok = 0;
-
-	if (!signer)
-		return 0;
-	a1 = CMS_signed_get0_data_by_OBJ(
-		si, OBJ_nid2obj(NID_id_smime_aa_signingCertificate), -3,
-		V_ASN1_SEQUENCE);
-	a2 = CMS_signed_get0_data_by_OBJ(
-		si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2), -3,
-		V_ASN1_SEQUENCE);
-	if (!a1 && !a2)
-		goto out;
-	if (a1) {
-		p = ASN1_STRING_get0_data(a1);
-		v1 = d2i_ESS_SIGNING_CERT(NULL, &p, ASN1_STRING_length(a1));
-		if (!v1)
-			goto out;
-	}
-	if (a2) {
-		p = ASN1_STRING_get0_data(a2);
-		v2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, ASN1_STRING_length(a2));
-		if (!v2)
-			goto out;
-	}
-	/* The signer first, then the others, for the identifiers of a
-	 * chain. */
-	chain = sk_X509_new_null();
-	if (!chain || !sk_X509_push(chain, signer))
-		goto out;
-	for (int i = 0; i < sk_X509_num(certs); i++) {
-		X509 *x = sk_X509_value(certs, i);
-
-		if (X509_cmp(x, signer) != 0 && !sk_X509_push(chain, x))
-			goto out;
-	}
-	ok = OSSL_ESS_check_signing_certs(v1, v2, chain, 1) > 0;
-out:
-	sk_X509_free(chain);
-	ESS_SIGNING_CERT_free(v1);
-	ESS_SIGNING_CERT_V2_free(v2);
-	return ok;
+	return signer && cc_ossl_ess_check(si, signer, certs) == CC_ESS_OK;
 }
 
 /* One DER ContentInfo of type SignedData, nothing after it. */

@@ -305,11 +305,6 @@ void cc_trust_free(struct cc_trust *t)
 	free(t);
 }
 
-int cc_trust_anchor_count(const struct cc_trust *t)
-{
-	return t ? t->anchors : 0;
-}
-
 static int pool_add(struct cc_trust *t, X509 *x)
 {
 	for (int i = 0; i < sk_X509_num(t->pool); i++)

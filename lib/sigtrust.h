@@ -87,9 +87,6 @@ struct cc_trust_opts {
 struct cc_trust *cc_trust_new(const struct cc_trust_opts *o,
 			      struct cc_error *err);
 void cc_trust_free(struct cc_trust *t);
-/* The number of trust anchors loaded. */
-int cc_trust_anchor_count(const struct cc_trust *t);
-
 /* Add certificates that may complete a path (the CMS's, the /DSS's), and
  * revocation data found in a file (/DSS /OCSPs and /CRLs). Not checked
  * here: each is judged when used. 0, or CC_SYSTEM out of memory. */

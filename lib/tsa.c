@@ -285,67 +285,32 @@ static int check_usage(X509 *x, const char *who, struct cc_error *err)
 static int check_ess(CMS_ContentInfo *cms, CMS_SignerInfo *si, X509 *signer,
 		     const char *who, struct cc_error *err)
 {
-	const ASN1_STRING *a1, *a2;
-	ESS_SIGNING_CERT *v1 = NULL;
-	ESS_SIGNING_CERT_V2 *v2 = NULL;
-	STACK_OF(X509) *certs = NULL, *chain = NULL;
-	const unsigned char *p;
-	int ret;
+	STACK_OF(X509) *certs = CMS_get1_certs(cms);
+	int ret = CC_OK;
 
-	a1 = CMS_signed_get0_data_by_OBJ(
-		si, OBJ_nid2obj(NID_id_smime_aa_signingCertificate), -3,
-		V_ASN1_SEQUENCE);
-	a2 = CMS_signed_get0_data_by_OBJ(
-		si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2), -3,
-		V_ASN1_SEQUENCE);
-	if (!a1 && !a2) {
+	switch (cc_ossl_ess_check(si, signer, certs)) {
+	case CC_ESS_OK:
+		break;
+	case CC_ESS_ABSENT:
 		ret = bad(err, who,
 			  "the token has no ESS signing-certificate attribute");
-		goto out;
-	}
-	if (a1) {
-		p = ASN1_STRING_get0_data(a1);
-		v1 = d2i_ESS_SIGNING_CERT(NULL, &p, ASN1_STRING_length(a1));
-	}
-	if (a2) {
-		p = ASN1_STRING_get0_data(a2);
-		v2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, ASN1_STRING_length(a2));
-	}
-	if ((a1 && !v1) || (a2 && !v2)) {
+		break;
+	case CC_ESS_MALFORMED:
 		ret = bad(err, who,
 			  "the token's ESS signing-certificate attribute is "
 			  "malformed");
-		goto out;
-	}
-	/* The signer first, then what else the token holds, for the ESS
-	 * identifiers of a chain. */
-	certs = CMS_get1_certs(cms);
-	chain = sk_X509_new_null();
-	if (!chain || !sk_X509_push(chain, signer)) {
-		ret = cc_error_set(err, CC_SYSTEM, "out of memory");
-		goto out;
-	}
-	for (int i = 0; i < sk_X509_num(certs); i++) {
-		X509 *x = sk_X509_value(certs, i);
-
-		if (X509_cmp(x, signer) != 0 && !sk_X509_push(chain, x)) {
-			ret = cc_error_set(err, CC_SYSTEM, "out of memory");
-			goto out;
-		}
-	}
-	if (OSSL_ESS_check_signing_certs(v1, v2, chain, 1) <= 0) {
+		break;
+	case CC_ESS_MISMATCH:
 		ret = bad(err, who,
 			  "the token's ESS signing-certificate attribute does "
 			  "not name its signer (%s)",
 			  cc_ossl_why());
-		goto out;
+		break;
+	case CC_ESS_NOMEM:
+		ret = cc_error_set(err, CC_SYSTEM, "out of memory");
+		break;
 	}
-	ret = CC_OK;
-out:
-	sk_X509_free(chain);
 	sk_X509_pop_free(certs, X509_free);
-	ESS_SIGNING_CERT_free(v1);
-	ESS_SIGNING_CERT_V2_free(v2);
 	return ret;
 }
 

@@ -121,9 +121,11 @@ void cc_verify_report_free(struct cc_verify_report *r);
  * and, when reg_uri is set, its own connection to the register. done is
  * called for each file in order, from the calling thread, with CC_OK and
  * the report, or the error of that file (CC_INPUT, CC_SYSTEM; r then
- * empty); the report is freed when it returns. Returns CC_OK, or CC_SYSTEM
- * when the threads, a trust context or the register cannot be had (err
- * says why; no file is then reported after it).
+ * empty); the report is freed when it returns. Returns CC_OK, or the error
+ * of a trust context that cannot be made (CC_INPUT: an anchor, chain or
+ * revocation file that cannot be read), or CC_SYSTEM when the threads or
+ * the register cannot be had (err says why; no file is then reported after
+ * it).
  */
 typedef void (*cc_verify_done)(void *ctx, size_t i, int rc,
 			       const struct cc_error *err,
