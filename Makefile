@@ -41,7 +41,7 @@ MODULES := error dynlib output digest report config cli buf tiffmem image tiffwr
 	revcheck revocation ltv vcode seal register register_sqlite register_pg stamp \
 	sigstruct sigcrypto sigtrust pdfxref pdfroles pdfdiff verify \
 	facemodel facenet face print ipp
-TOOLS := cc-scan cc-ocr cc-sign cc-stamp cc-verify cc-facecheck cc-print
+TOOLS := cc-scan cc-ocr cc-sign cc-stamp cc-verify cc-facecheck cc-print cc-config
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 MODELS := build/models/.stamp
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))

@@ -23,6 +23,18 @@ static const struct {
 	{"print", "printer", ""},
 	{"scan", "device", ""},
 	{"scan", "resolution", "300"},
+	/* The workflows' (scripts/): who signs and seals at this desk, where
+	 * their PINs are kept, and where e-mail goes. */
+	{"certifier", "key", ""},
+	{"certifier", "module", ""},
+	{"certifier", "pin_file", ""},
+	{"certifier", "title", ""},
+	{"seal", "key", ""},
+	{"seal", "module", ""},
+	{"seal", "pin_file", ""},
+	{"deliver", "smtp_url", ""},
+	{"deliver", "from", ""},
+	{"deliver", "netrc", ""},
 };
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 
@@ -221,4 +233,13 @@ const char *cc_config_source(const struct cc_config *cfg, const char *section,
 	if (i < 0)
 		return NULL;
 	return cfg && cfg->source[i] ? cfg->source[i] : "default";
+}
+
+int cc_config_key_at(size_t i, const char **section, const char **key)
+{
+	if (i >= NKNOWN)
+		return 0;
+	*section = known[i].section;
+	*key = known[i].key;
+	return 1;
 }

@@ -9,6 +9,8 @@
 #ifndef CC_CONFIG_H
 #define CC_CONFIG_H
 
+#include <stddef.h>
+
 #include "error.h"
 
 struct cc_config;
@@ -27,5 +29,8 @@ const char *cc_config_get(const struct cc_config *cfg, const char *section,
 /* Where section.key came from: a file path, or "default". */
 const char *cc_config_source(const struct cc_config *cfg, const char *section,
 			     const char *key);
+
+/* The i-th known key (0, 1, ...): 1 and its names, or 0 past the last. */
+int cc_config_key_at(size_t i, const char **section, const char **key);
 
 #endif
