@@ -138,6 +138,17 @@ static int code_of_url(const char *url, char code[CC_VCODE_SIZE],
 	return cc_vcode_parse(p ? p + 1 : url, code, err);
 }
 
+/* A QR code that leads to the register (a printed page may also show the
+ * ID card's own QR code). */
+static int is_code_url(const char *text, void *ctx)
+{
+	struct cc_error err = {0, ""};
+	char code[CC_VCODE_SIZE];
+
+	(void)ctx;
+	return code_of_url(text, code, &err) == CC_OK;
+}
+
 static int read_image_code(const char *path, char code[CC_VCODE_SIZE],
 			   char *payload, size_t size, struct cc_error *err)
 {
@@ -152,7 +163,8 @@ static int read_image_code(const char *path, char code[CC_VCODE_SIZE],
 	if (rc == CC_OK && !pix)
 		rc = cc_error_set(err, CC_INPUT, "'%s' holds no image", path);
 	if (rc == CC_OK) {
-		int found = cc_qr_read(pix, payload, size, err);
+		int found = cc_qr_read_if(pix, is_code_url, NULL, payload,
+					  size, err);
 
 		if (found < 0)
 			rc = err->code;

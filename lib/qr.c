@@ -31,11 +31,13 @@
 	X(zbar_symbol_get_data_length)
 CC_DYNLIB(libzbar, "libzbar.so.0", LIBZBAR);
 
-int cc_qr_read(PIX *pix, char *out, size_t size, struct cc_error *err)
+int cc_qr_read_if(PIX *pix, int (*accept)(const char *payload, void *ctx),
+		  void *ctx, char *out, size_t size, struct cc_error *err)
 {
 	zbar_image_scanner_t *sc = NULL;
 	zbar_image_t *zi = NULL;
 	unsigned char *buf = NULL;
+	char *tmp = NULL;
 	int w, h, found = 0;
 	PIX *g;
 
@@ -50,9 +52,10 @@ int cc_qr_read(PIX *pix, char *out, size_t size, struct cc_error *err)
 	w = pixGetWidth(g);
 	h = pixGetHeight(g);
 	buf = malloc((size_t)w * h);
+	tmp = size ? malloc(size) : NULL;
 	sc = sym_zbar_image_scanner_create();
 	zi = sym_zbar_image_create();
-	if (!buf || !sc || !zi)
+	if (!buf || !tmp || !sc || !zi)
 		goto out;
 	for (int y = 0; y < h; y++) {
 		l_uint32 *line = pixGetData(g) + (size_t)y * pixGetWpl(g);
@@ -76,10 +79,19 @@ int cc_qr_read(PIX *pix, char *out, size_t size, struct cc_error *err)
 			if (sym_zbar_symbol_get_type(sym) != ZBAR_QRCODE ||
 			    len >= size)
 				continue;
-			memcpy(out, data, len);
-			out[len] = '\0';
-			found = 1;
-			break;
+			memcpy(tmp, data, len);
+			tmp[len] = '\0';
+			/* The first payload stays in out when none is
+			 * accepted, for the caller's message. */
+			if (!found) {
+				memcpy(out, tmp, len + 1);
+				found = 1;
+			}
+			if (!accept || accept(tmp, ctx)) {
+				memcpy(out, tmp, len + 1);
+				found = 2;
+				break;
+			}
 		}
 	}
 out:
@@ -88,6 +100,12 @@ out:
 	if (sc)
 		sym_zbar_image_scanner_destroy(sc);
 	free(buf);
+	free(tmp);
 	pixDestroy(&g);
 	return found;
+}
+
+int cc_qr_read(PIX *pix, char *out, size_t size, struct cc_error *err)
+{
+	return cc_qr_read_if(pix, NULL, NULL, out, size, err) > 0;
 }
