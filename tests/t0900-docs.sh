@@ -35,4 +35,28 @@ for tool in $TOOLS; do
 	grep -q "$tool" "$SRC_DIR/README.md" || fail "README does not mention $tool"
 done
 
+test_case "the README's configuration for a real office is one the tools accept"
+sed -n '/^```ini$/,/^```$/p' "$SRC_DIR/README.md" | sed '1d;$d' >"$T/office.conf"
+[ -s "$T/office.conf" ] || fail "no INI example in the README"
+expect_success env CERTCOPY_CONF="$T/office.conf" cc-config register.uri certifier.key seal.pin_file
+assert_stdout '^postgresql://'
+assert_stdout '^pkcs11:token='
+assert_stdout '^/etc/certcopy/seal.pin$'
+
+for script in "$SRC_DIR"/scripts/cc-*; do
+	name=${script##*/}
+	test_case "$name: --help usage line equals its synopsis in certcopy.7"
+	need mandoc
+	expect_success "$script" --help
+	usage=$(head -1 "$T/out" | sed 's/^Usage: //')
+	# The subsection "NAME -- what", then the synopsis up to a blank line.
+	synopsis=$(MANWIDTH=200 mandoc -Tascii -O width=200 "$SRC_DIR/man/certcopy.7" |
+		sed 's/.\x08//g' | sed -n "/^   $name -- /,/^\$/p" | sed '1d;$d' |
+		tr -s ' \n' '  ' | sed "s/^ *//; s/ *\$//")
+	assert_eq "$usage" "$synopsis" "usage vs certcopy.7"
+	expect_success "$script" --version
+	assert_stdout "^$name \\(certcopy\\) [0-9]"
+	grep -q "$name" "$SRC_DIR/README.md" || fail "README does not mention $name"
+done
+
 finish
