@@ -152,6 +152,77 @@ if active; then
 		fail "no receipt job in the spool: $(ls "$T/spool")"
 fi
 
+test_case 'printed to a CUPS queue by name: a private cupsd, its queue on that printer'
+need cupsd lpadmin lpstat
+# cupsd refuses to run filters and backends as root; as root it takes
+# the lp account (and its directories must be lp's), as anyone else it
+# runs as that user.
+[ "$(id -u)" != 0 ] || id lp >/dev/null 2>&1 || skip_case "no lp account for cupsd"
+if active; then
+	C=$T/cups
+	mkdir -p "$C/spool" "$C/cache" "$C/state" "$C/tmp" "$C/logs"
+	cat >"$C/cupsd.conf" <<-EOF
+	Listen $C/cups.sock
+	WebInterface No
+	Browsing No
+	DefaultAuthType None
+	<Location />
+	  Order allow,deny
+	  Allow all
+	</Location>
+	<Policy default>
+	  <Limit All>
+	    Order deny,allow
+	  </Limit>
+	</Policy>
+	EOF
+	cat >"$C/cups-files.conf" <<-EOF
+	ServerRoot $C
+	RequestRoot $C/spool
+	CacheDir $C/cache
+	StateDir $C/state
+	TempDir $C/tmp
+	AccessLog $C/logs/access_log
+	ErrorLog $C/logs/error_log
+	PageLog $C/logs/page_log
+	EOF
+	if [ "$(id -u)" = 0 ]; then
+		printf 'User lp\nGroup lp\nSystemGroup root\n' >>"$C/cups-files.conf"
+		chown lp:lp "$C/spool" "$C/cache" "$C/state" "$C/tmp"
+		chmod 755 "$T" "$C"
+	fi
+	start_service cupsd /usr/sbin/cupsd -f -c "$C/cupsd.conf" -s "$C/cups-files.conf"
+	i=0
+	while [ ! -S "$C/cups.sock" ] && [ "$i" -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	CUPS_SERVER=$C/cups.sock
+	export CUPS_SERVER
+	# A raw queue: the print-out goes to the printer as it is.
+	lpadmin -p kiosk -E -v "ipp://127.0.0.1:$IPP_PORT/ipp/print" -m raw >"$T/lpadmin" 2>&1 ||
+		fail "lpadmin: $(cat "$T/lpadmin") $(tail -5 "$C/logs/error_log")"
+	before=$(ls "$T/spool"/*.pdf 2>/dev/null | wc -l)
+fi
+expect_success cc-print -P kiosk --json "$T/cups.json" "$T/copy.pdf"
+assert_jq "$T/cups.json" '.printer == "kiosk" and .job > 0'
+if active; then
+	# The queue hands the job to the printer: wait until it is there.
+	i=0
+	while [ "$(ls "$T/spool"/*.pdf 2>/dev/null | wc -l)" -le "$before" ] && [ "$i" -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	spooled=$(ls -t "$T/spool"/*.pdf 2>/dev/null | head -1)
+	if [ "$(ls "$T/spool"/*.pdf 2>/dev/null | wc -l)" -le "$before" ]; then
+		fail "the queue did not pass the job on: $(lpstat -o 2>&1) $(grep -E '^[EW]' "$C/logs/error_log" | tail -5)"
+	else
+		assert_eq "$(pages "$spooled")" "$npages" "the job's pages"
+		qr_pages "$spooled" "$URL"
+	fi
+	unset CUPS_SERVER
+fi
+
 test_case 'printer failures: unreachable, out of paper, refusing: exit 4, its own words'
 CLOSED=$(free_port)
 expect_failure 4 cc-print -P "ipp://127.0.0.1:$CLOSED/ipp/print" "$T/copy.pdf"
