@@ -80,20 +80,13 @@ int main(int argc, const char **argv)
 	const char **args, *section, *key;
 	char sbuf[64], kbuf[64];
 	json_t *j = NULL;
-	int nargs = 0, rc;
+	int nargs, rc;
 	poptContext con;
 
-	cc_cli_init(argv[0]);
-	con = poptGetContext(NULL, argc, argv, options, 0);
-	poptSetOtherOptionHelp(con, USAGE);
-	rc = cc_cli_parse(con, NULL);
-	if (rc >= 0) {
-		poptFreeContext(con);
+	rc = cc_cli_start(argc, argv, options, USAGE, NULL, &con, &args,
+			  &nargs);
+	if (rc >= 0)
 		return cc_cli_finish(rc);
-	}
-	args = poptGetArgs(con);
-	while (args && args[nargs])
-		nargs++;
 	rc = CC_USAGE;
 	if (list && nargs) {
 		cc_msg("--list prints every key: give keys or --list");

@@ -128,20 +128,17 @@ int main(int argc, const char **argv)
 	double distance = -1, t0;
 	char now[21];
 	json_t *report = NULL;
+	const char **args;
 	poptContext con;
-	int rc;
+	int nargs, rc;
 
-	cc_cli_init(argv[0]);
-	con = poptGetContext(NULL, argc, argv, options, 0);
-	poptSetOtherOptionHelp(con, USAGE);
-	rc = cc_cli_parse(con, NULL);
-	if (rc >= 0) {
-		poptFreeContext(con);
+	rc = cc_cli_start(argc, argv, options, USAGE, NULL, &con, &args,
+			  &nargs);
+	if (rc >= 0)
 		return cc_cli_finish(rc);
-	}
 	rc = CC_USAGE;
-	if (poptPeekArg(con)) {
-		cc_msg("unexpected argument '%s'", poptPeekArg(con));
+	if (nargs) {
+		cc_msg("unexpected argument '%s'", args[0]);
 		goto out;
 	}
 	if (!document || !live) {

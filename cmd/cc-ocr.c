@@ -202,21 +202,14 @@ int main(int argc, const char **argv)
 	const char *input = "-";
 	char now[21];
 	json_t *report = NULL;
-	int nargs = 0, rc, valid;
+	int nargs, rc, valid;
 	poptContext con;
 
-	cc_cli_init(argv[0]);
 	memset(&r, 0, sizeof(r));
-	con = poptGetContext(NULL, argc, argv, options, 0);
-	poptSetOtherOptionHelp(con, USAGE);
-	rc = cc_cli_parse(con, NULL);
-	if (rc >= 0) {
-		poptFreeContext(con);
+	rc = cc_cli_start(argc, argv, options, USAGE, NULL, &con, &args,
+			  &nargs);
+	if (rc >= 0)
 		return cc_cli_finish(rc);
-	}
-	args = poptGetArgs(con);
-	while (args && args[nargs])
-		nargs++;
 	rc = CC_USAGE;
 	if (nargs > 1) {
 		cc_msg("one input at a time (a multi-page TIFF for a document "

@@ -145,20 +145,13 @@ int main(int argc, const char **argv)
 	const char **args, *input = "-", *base;
 	char url[1024], title[64];
 	long fee;
-	int nargs = 0, rc, job = 0;
+	int nargs, rc, job = 0;
 	poptContext con;
 
-	cc_cli_init(argv[0]);
-	con = poptGetContext(NULL, argc, argv, options, 0);
-	poptSetOtherOptionHelp(con, USAGE);
-	rc = cc_cli_parse(con, NULL);
-	if (rc >= 0) {
-		poptFreeContext(con);
+	rc = cc_cli_start(argc, argv, options, USAGE, NULL, &con, &args,
+			  &nargs);
+	if (rc >= 0)
 		return cc_cli_finish(rc);
-	}
-	args = poptGetArgs(con);
-	while (args && args[nargs])
-		nargs++;
 	rc = CC_USAGE;
 	if (nargs > 1) {
 		cc_msg("one copy at a time");

@@ -230,20 +230,13 @@ int main(int argc, const char **argv)
 	struct cc_scan *s = NULL;
 	struct cc_scan_opts so;
 	const char **files = NULL;
-	int nfiles = 0, rc;
+	int nfiles, rc;
 	poptContext con;
 
-	cc_cli_init(argv[0]);
-	con = poptGetContext(NULL, argc, argv, options, 0);
-	poptSetOtherOptionHelp(con, USAGE);
-	rc = cc_cli_parse(con, on_option);
-	if (rc >= 0) {
-		poptFreeContext(con);
+	rc = cc_cli_start(argc, argv, options, USAGE, on_option, &con, &files,
+			  &nfiles);
+	if (rc >= 0)
 		return cc_cli_finish(rc);
-	}
-	files = poptGetArgs(con);
-	while (files && files[nfiles])
-		nfiles++;
 
 	rc = CC_USAGE;
 	if ((mode && check_choice("--mode", mode, modes)) ||

@@ -424,21 +424,14 @@ int main(int argc, const char **argv)
 	json_t *results = NULL, *report = NULL;
 	const char **args;
 	const char *input = "-";
-	int nargs = 0, rc;
+	int nargs, rc;
 	poptContext con;
 
-	cc_cli_init(argv[0]);
 	memset(&job, 0, sizeof(job));
-	con = poptGetContext(NULL, argc, argv, options, 0);
-	poptSetOtherOptionHelp(con, USAGE);
-	rc = cc_cli_parse(con, NULL);
-	if (rc >= 0) {
-		poptFreeContext(con);
+	rc = cc_cli_start(argc, argv, options, USAGE, NULL, &con, &args,
+			  &nargs);
+	if (rc >= 0)
 		return cc_cli_finish(rc);
-	}
-	args = poptGetArgs(con);
-	while (args && args[nargs])
-		nargs++;
 	rc = CC_USAGE;
 	if (!cc_cli_sign.key) {
 		cc_msg("no key: give --key FILE.p12 or --key 'pkcs11:...'");

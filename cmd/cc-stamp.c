@@ -229,21 +229,14 @@ int main(int argc, const char **argv)
 		pdf_hex[CC_SHA256_HEX], scan_hex[CC_SHA256_HEX],
 		seal_hex[CC_SHA256_HEX], now[21];
 	unsigned char md[CC_SHA256_LEN];
-	int nargs = 0, rc, voided = 0;
+	int nargs, rc, voided = 0;
 	json_t *report = NULL;
 	poptContext con;
 
-	cc_cli_init(argv[0]);
-	con = poptGetContext(NULL, argc, argv, options, 0);
-	poptSetOtherOptionHelp(con, USAGE);
-	rc = cc_cli_parse(con, NULL);
-	if (rc >= 0) {
-		poptFreeContext(con);
+	rc = cc_cli_start(argc, argv, options, USAGE, NULL, &con, &args,
+			  &nargs);
+	if (rc >= 0)
 		return cc_cli_finish(rc);
-	}
-	args = poptGetArgs(con);
-	while (args && args[nargs])
-		nargs++;
 	rc = CC_USAGE;
 	if (void_arg && revoke_code) {
 		cc_msg("--void or --revoke, one at a time");

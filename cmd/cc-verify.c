@@ -301,24 +301,18 @@ int main(int argc, const char **argv)
 	const char **args, **conf_anchors = NULL, *reg_used = NULL;
 	const char *stdin_only[] = {"-", NULL};
 	char *conf_copy = NULL, code[CC_VCODE_SIZE] = "", payload[1024];
-	int nargs = 0, rc, status = 0;
+	int nargs, rc, status = 0;
 	int *counts = o.counts;
 	json_t *report = json_object(), *docs = json_array();
 	poptContext con;
 
-	cc_cli_init(argv[0]);
-	con = poptGetContext(NULL, argc, argv, options, 0);
-	poptSetOtherOptionHelp(con, USAGE);
-	rc = cc_cli_parse(con, NULL);
+	rc = cc_cli_start(argc, argv, options, USAGE, NULL, &con, &args,
+			  &nargs);
 	if (rc >= 0) {
-		poptFreeContext(con);
 		json_decref(report);
 		json_decref(docs);
 		return cc_cli_finish(rc);
 	}
-	args = poptGetArgs(con);
-	while (args && args[nargs])
-		nargs++;
 	status = CC_USAGE;
 	if (!report || !docs) {
 		cc_msg("out of memory");

@@ -176,6 +176,28 @@ int cc_cli_parse(poptContext con, int (*other)(poptContext con, int val))
 	return rc < -1 ? popt_error(con, rc) : -1;
 }
 
+int cc_cli_start(int argc, const char **argv, struct poptOption *options,
+		 const char *usage, int (*other)(poptContext con, int val),
+		 poptContext *con, const char ***args, int *nargs)
+{
+	int rc;
+
+	cc_cli_init(argv[0]);
+	*con = poptGetContext(NULL, argc, argv, options, 0);
+	poptSetOtherOptionHelp(*con, usage);
+	rc = cc_cli_parse(*con, other);
+	if (rc >= 0) {
+		poptFreeContext(*con);
+		*con = NULL;
+		return rc;
+	}
+	*args = poptGetArgs(*con);
+	*nargs = 0;
+	while (*args && (*args)[*nargs])
+		(*nargs)++;
+	return -1;
+}
+
 int cc_cli_check_output(const char *output, const char *what,
 			const char *const *others, const char *const *inputs,
 			int ninputs)

@@ -39,6 +39,14 @@ int cc_cli_fail(const struct cc_error *err);
  * goes on, else the status to exit with at once: 0 after --version, 2 on a
  * bad option (reported), or what other returned. */
 int cc_cli_parse(poptContext con, int (*other)(poptContext con, int val));
+/* The start of every command's main: cc_cli_init, popt's context with the
+ * usage line (the man page's SYNOPSIS), then cc_cli_parse. Returns -1 when
+ * the command goes on, with *con to free and the operands in *args (NULL or
+ * NULL-terminated) and *nargs; else the status to exit with (no context
+ * left to free). */
+int cc_cli_start(int argc, const char **argv, struct poptOption *options,
+		 const char *usage, int (*other)(poptContext con, int val),
+		 poptContext *con, const char ***args, int *nargs);
 
 /* The checks every command makes before it writes data to output (NULL or
  * "-" = stdout): no other output given as "-" when the data goes to stdout
