@@ -199,6 +199,8 @@ assert_stderr "unknown option '--bogus'"
 expect_failure 2 cc-certify "${KEYS[@]}" --to not-an-address "$CARD"
 expect_failure 4 cc-certify "${KEYS[@]}" --seal-key "$T/none.p12" "$CARD"
 assert_stderr "cannot read '$T/none.p12': No such file or directory"
+expect_failure 4 cc-certify "${KEYS[@]}" --json "$T/no/such/dir/s.json" "$CARD"
+assert_stderr "cannot write into '$T/no/such/dir'"
 active && assert_eq "$(register_rows | wc -l)" 6 "register rows"
 expect_success cc-certify --help
 assert_stdout '^Usage: cc-certify '
