@@ -15,6 +15,10 @@ done
 [ -f "$T/stage/usr/share/man/man7/certcopy.7" ] || fail "certcopy.7 not installed"
 [ -d "$T/stage/usr/share/certcopy/models" ] || fail "no models directory"
 "$T/stage/usr/bin/cc-scan" --version >/dev/null || fail "installed cc-scan does not run"
+# A workflow finds the tools installed beside it.
+assert_eq "$(PATH=/usr/bin:/bin "$T/stage/usr/bin/cc-deliver" --version 2>&1)" \
+	"cc-deliver (certcopy) $("$T/stage/usr/bin/cc-config" --version | sed 's/.* //')" \
+	"the installed cc-deliver's version"
 
 test_case 'make uninstall removes them again'
 make -s -C "$SRC_DIR" B="$CC_BUILD" PREFIX=/usr DESTDIR="$T/stage" uninstall \
