@@ -299,6 +299,8 @@ if active; then
 	assert_jq "$T/o/eml.json" ".sent == false and .written == \"$T/o/copy.eml\"
 		and .relay == null and .sha256 == \"$sha\"
 		and .bytes == $(stat -c %s "$T/o/copy.eml")" "the report"
+	assert_eq "$(stat -c %a "$T/o/copy.eml")" "$(printf '%o' $((8#666 & ~8#$(umask))))" \
+		"the .eml's mode (0666 less the umask)"
 fi
 # To standard output, for another mailer.
 expect_success cc-deliver --from "$FROM" --to "$TO" -o - "$T/copy.pdf"
