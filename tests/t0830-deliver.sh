@@ -3,9 +3,9 @@
 # SMTP relays on loopback (tests/services/smtp-relay, on aiosmtpd): the
 # message the relay received read back by Python's e-mail parser (headers
 # decoded, the body's code and URL, the attachment byte for byte); a relay
-# that wants a login (the netrc file), one that refuses the recipient or the
-# message, one that is down, one that never answers, one on TLS; the .eml
-# file of -o; and the refusals, with nothing left behind.
+# that wants STARTTLS and a login (the netrc file), one that refuses the
+# recipient or the message, one that is down, one that never answers, one on
+# SMTPS; the .eml file of -o; and the refusals, with nothing left behind.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -31,6 +31,14 @@ start_relay() {
 		i=$((i + 1))
 	done
 	wait_port "$rport" || fail "relay $rname did not start: $(cat "$T/$rname.log")"
+}
+
+# child_curl PID: the curl that process PID runs, if any (from /proc).
+child_curl() {
+	for st in /proc/[0-9]*/stat; do
+		read -r cpid_ comm_ _ ppid_ _ <"$st" 2>/dev/null || continue
+		[ "$ppid_" = "$1" ] && [ "$comm_" = "(curl)" ] && echo "$cpid_"
+	done
 }
 
 # spooled NAME: how many messages relay NAME has taken.
@@ -129,10 +137,16 @@ URL=$URLBASE$vcode
 if active; then
 	sha=$(sha256sum "$T/copy.pdf" | cut -c1-64)
 	book=$(sqlite3 "$T/reg.db" "SELECT book FROM copies WHERE number = 1")
+	# The relays' certificate (for 127.0.0.1), trusted with --cacert.
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+		-keyout "$T/relay.key" -out "$T/relay.pem" >"$T/openssl.log" 2>&1 ||
+		fail "openssl: $(cat "$T/openssl.log")"
 	PORT=$(free_port)
 	start_relay sink "$PORT"
 	APORT=$(free_port)
-	start_relay auth "$APORT" --auth relay-user:'s3cr3t pass'
+	start_relay auth "$APORT" --auth relay-user:'s3cr3t pass' \
+		--starttls "$T/relay.pem" "$T/relay.key"
 	RPORT=$(free_port)
 	start_relay refuse "$RPORT" --refuse-rcpt "550 5.1.1 <$TO>: mailbox unavailable"
 	DPORT=$(free_port)
@@ -190,6 +204,7 @@ assert_eq "$(cat "$T/out" "$T/err")" "" "-q: output"
 assert_eq "$(spooled sink)" 3 "messages the relay took"
 
 test_case 'the configuration: deliver.smtp_url, deliver.from, deliver.netrc; options override it'
+# (The relay with a login wants STARTTLS: its certificate is --cacert.)
 cat >"$CERTCOPY_CONF" <<EOF
 [office]
 name = UBND phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh — bộ phận một cửa
@@ -200,7 +215,7 @@ smtp_url = smtp://127.0.0.1:$APORT
 from = $FROM
 netrc = $T/netrc
 EOF
-expect_success cc-deliver --to "$TO" "$T/copy.pdf"
+expect_success cc-deliver --cacert "$T/relay.pem" --to "$TO" "$T/copy.pdf"
 if active; then
 	assert_eq "$(spooled auth)" 1 "messages the relay with a login took"
 	assert_jq "$T/auth/1.json" ".login == \"relay-user\" and .mail_from == \"$FROM\"" \
@@ -213,9 +228,10 @@ if active; then
 	cmp -s "$T/m2/attachment" "$T/copy.pdf" || fail "the attachment is not the copy"
 	# The password is nowhere but in the netrc file.
 	! grep -rqs 's3cr3t' "$T/auth.log" "$T/err" || fail "the password was shown"
+	grep -q 'STARTTLS' "$T/auth.log" || fail "no STARTTLS: $(cat "$T/auth.log")"
 fi
 # Options override the configuration.
-expect_success cc-deliver --smtp "smtp://127.0.0.1:$PORT" --from other@example.net \
+expect_success cc-deliver --smtp "smtp://127.0.0.1:$PORT" --netrc '' --from other@example.net \
 	--verify-url https://verify.example/c/ --to "$TO" "$T/copy.pdf"
 if active; then
 	assert_eq "$(spooled sink)" 4 "messages the sink took"
@@ -227,17 +243,24 @@ fi
 # The netrc file: others may not read it; a wrong password or none is
 # the relay's refusal.
 install -m 644 "$T/netrc" "$T/netrc.open"
-expect_failure 4 cc-deliver --netrc "$T/netrc.open" --to "$TO" "$T/copy.pdf"
+expect_failure 4 cc-deliver --cacert "$T/relay.pem" --netrc "$T/netrc.open" --to "$TO" "$T/copy.pdf"
 assert_stderr "^cc-deliver: netrc file '$T/netrc.open' is readable by others: chmod 600 it$"
-expect_failure 4 cc-deliver --netrc "$T/no-such.netrc" --to "$TO" "$T/copy.pdf"
+expect_failure 4 cc-deliver --cacert "$T/relay.pem" --netrc "$T/no-such.netrc" --to "$TO" "$T/copy.pdf"
 assert_stderr "^cc-deliver: cannot open '$T/no-such.netrc': No such file or directory$"
 printf 'machine 127.0.0.1 login relay-user password wrong\n' >"$T/netrc.wrong"
 chmod 600 "$T/netrc.wrong"
-expect_failure 4 cc-deliver --netrc "$T/netrc.wrong" --to "$TO" "$T/copy.pdf"
+expect_failure 4 cc-deliver --cacert "$T/relay.pem" --netrc "$T/netrc.wrong" --to "$TO" "$T/copy.pdf"
 assert_stderr "^cc-deliver: the relay refused the login: 535 5.7.8 Authentication credentials invalid$"
-expect_failure 4 cc-deliver --netrc '' --to "$TO" "$T/copy.pdf"
+expect_failure 4 cc-deliver --cacert "$T/relay.pem" --netrc '' --to "$TO" "$T/copy.pdf"
 assert_stderr "^cc-deliver: the relay refused the message: 530 5.7.0 Authentication required$"
+# An untrusted relay certificate: nothing is sent.
+expect_failure 4 cc-deliver --to "$TO" "$T/copy.pdf"
+assert_stderr "^cc-deliver: cannot send to the relay 'smtp://127.0.0.1:$APORT/[^']*': .*certificate"
 assert_eq "$(spooled auth)" 1 "messages the relay with a login took"
+# A login never goes in clear: a relay without STARTTLS is not given it.
+expect_failure 4 cc-deliver --smtp "smtp://127.0.0.1:$PORT" --to "$TO" "$T/copy.pdf"
+assert_stderr "^cc-deliver: the relay 'smtp://127.0.0.1:$PORT/[^']*' offers no STARTTLS: a login is never sent in clear$"
+! grep -q ">> b'AUTH" "$T/sink.log" || fail "a login was tried in clear: $(grep AUTH "$T/sink.log")"
 : >"$CERTCOPY_CONF"
 
 test_case 'the relay down, refusing, or silent: exit 4 with its own words'
@@ -268,12 +291,7 @@ assert_stderr "^cc-deliver: cannot send to the relay .*STARTTLS"
 assert_eq "$(spooled sink)" 4 "messages the sink took"
 
 test_case 'smtps: TLS from the start, the relay certificate checked'
-need openssl
 if active; then
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
-		-keyout "$T/relay.key" -out "$T/relay.pem" >"$T/openssl.log" 2>&1 ||
-		fail "openssl: $(cat "$T/openssl.log")"
 	TPORT=$(free_port)
 	start_relay tls "$TPORT" --tls "$T/relay.pem" "$T/relay.key"
 fi
@@ -398,7 +416,7 @@ os.execvp(sys.argv[1], sys.argv[1:])' cc-deliver --timeout 60 \
 	cpid=""
 	i=0
 	while [ -z "$cpid" ] && [ "$i" -lt 100 ]; do
-		cpid=$(ps -o pid=,comm= --ppid "$pid" | awk '$2 == "curl" { print $1 }')
+		cpid=$(child_curl "$pid")
 		sleep 0.1
 		i=$((i + 1))
 	done
