@@ -36,7 +36,7 @@ start_relay() {
 # child_curl PID: the curl that process PID runs, if any (from /proc).
 child_curl() {
 	for st in /proc/[0-9]*/stat; do
-		read -r cpid_ comm_ _ ppid_ _ <"$st" 2>/dev/null || continue
+		read -r cpid_ comm_ _ ppid_ _ 2>/dev/null <"$st" || continue
 		[ "$ppid_" = "$1" ] && [ "$comm_" = "(curl)" ] && echo "$cpid_"
 	done
 }
