@@ -53,6 +53,8 @@ for script in "$SRC_DIR"/scripts/cc-*; do
 	synopsis=$(MANWIDTH=200 mandoc -Tascii -O width=200 "$SRC_DIR/man/certcopy.7" |
 		sed 's/.\x08//g' | sed -n "/^   $name -- /,/^\$/p" | sed '1d;$d' |
 		tr -s ' \n' '  ' | sed "s/^ *//; s/ *\$//")
+	grep -q "^\.Ss $name " "$SRC_DIR/man/certcopy.7" ||
+		fail "certcopy.7 has no subsection for $name"
 	assert_eq "$usage" "$synopsis" "usage vs certcopy.7"
 	expect_success "$script" --version
 	assert_stdout "^$name \\(certcopy\\) [0-9]"
