@@ -42,6 +42,8 @@ MODULES := error dynlib output digest report config cli buf tiffmem image tiffwr
 	sigstruct sigcrypto sigtrust pdfxref pdfroles pdfdiff verify \
 	facemodel facenet face print ipp
 TOOLS := cc-scan cc-ocr cc-sign cc-stamp cc-verify cc-facecheck cc-print cc-config
+# The shell workflows, installed beside the tools.
+SCRIPTS := scripts/cc-batch
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 MODELS := build/models/.stamp
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
@@ -134,12 +136,13 @@ models: $(MODELS)
 install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MODELDIR)
-	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 755 $(BINS) $(SCRIPTS) $(DESTDIR)$(BINDIR)
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) \
+		$(SCRIPTS:scripts/%=$(DESTDIR)$(BINDIR)/%) \
 		$(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1) \
 		$(DESTDIR)$(MANDIR)/man7/certcopy.7
 	rm -f $(DESTDIR)$(MODELDIR)/*-weights_manifest.json \
