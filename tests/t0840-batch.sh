@@ -103,6 +103,8 @@ test_case 'a backlog: the good certified, the bad refused with their reasons, ex
 active && batch -j 2 -O "$T/cert" --summary "$T/s.csv" --json "$T/s.json" "$T/in"
 status_is 1
 assert_stderr '^cc-batch: 2 certified, 0 skipped, 2 refused, 0 failed in [0-9]+ s$'
+# Not a terminal: no progress bar.
+active && grep -q $'\r' "$T/err" && fail "a progress bar on a pipe"
 assert_stderr "^cc-batch: birth-cert-blur-heavy: refused by cc-scan \\(exit 1\\): cc-scan: page 1 rejected: blurred"
 for n in $GOOD; do
 	assert_file "$T/cert/$n.pdf"
@@ -290,6 +292,20 @@ active && batch -O "$T/cert" "$T/in4"
 status_is 0
 assert_file "$T/cert/late.pdf"
 assert_eq "$(sql "SELECT number || ':' || status FROM copies WHERE number = 6")" "6:issued" "the late copy"
+
+test_case 'on a terminal, a progress bar'
+need script
+if active; then
+	fresh_crls
+	# script(1) gives cc-batch a terminal; what it wrote is in the log.
+	COLUMNS=200 script -qfec "'$BATCH' --register '$T/reg.db' \
+		--certifier-key '$PKI/certifier.p12' --certifier-pin-file '$T/certifier.pass' \
+		--seal-key '$PKI/seal.p12' --seal-pin-file '$T/seal.pass' \
+		--trust '$PKI/trust.pem' -O '$T/cert' '$T/in2'" "$T/tty.log" >/dev/null 2>&1 </dev/null ||
+		fail "cc-batch on a terminal: $(cat "$T/tty.log")"
+	grep -q $'\r.*cc-batch: \\[####################\\] 1/1 done, 0 failed' "$T/tty.log" ||
+		fail "no progress bar: $(cat -v "$T/tty.log")"
+fi
 
 test_case 'a list of paths, and the configuration for what the options leave unsaid'
 if active; then
