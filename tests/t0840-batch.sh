@@ -358,6 +358,11 @@ expect_failure 2 "$BATCH" --register "$T/reg.db" --certifier-key "$PKI/certifier
 	--certifier-pin-file "$T/certifier.pass" --seal-key "$PKI/seal.p12" -O "$T/u" "$T/in"
 assert_stderr '--seal-pin-file.*seal\.pin_file'
 expect_failure 2 "$BATCH" --register "$T/reg.db" $K -O "$T/u"
+# A key that is not there: every document would fail (4), none is tried.
+expect_failure 4 "$BATCH" --register "$T/reg.db" --certifier-key "$T/no-such.p12" \
+	--certifier-pin-file "$T/certifier.pass" --seal-key "$PKI/seal.p12" \
+	--seal-pin-file "$T/seal.pass" -O "$T/u" "$T/in"
+assert_stderr "cannot read the certifier key '$T/no-such.p12'"
 expect_failure 2 "$BATCH" --register "$T/reg.db" $K -j 0 -O "$T/u" "$T/in"
 expect_failure 2 "$BATCH" --register "$T/reg.db" $K --date 28/11/2026 -O "$T/u" "$T/in"
 if active; then
