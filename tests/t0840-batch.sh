@@ -293,6 +293,47 @@ status_is 0
 assert_file "$T/cert/late.pdf"
 assert_eq "$(sql "SELECT number || ':' || status FROM copies WHERE number = 6")" "6:issued" "the late copy"
 
+test_case 'interrupted while signing: cc-sign finishes, the re-run seals what it signed'
+if active; then
+	mkdir -p "$T/fake2" "$T/in5"
+	cat >"$T/fake2/cc-sign" <<-EOF
+	#!/bin/sh
+	# A slow certifier's token.
+	touch "$T/signing"
+	sleep 2
+	exec "$CC_BUILD/bin/cc-sign" "\$@"
+	EOF
+	chmod +x "$T/fake2/cc-sign"
+	cp "$SAMPLES/idcard-front.png" "$T/in5/signing.png"
+	fresh_crls
+	# A process group of its own, signalled whole, as a Ctrl-C on a
+	# terminal would be (TERM: a background job ignores SIGINT).
+	PATH="$T/fake2:$PATH" setsid "$BATCH" --register "$T/reg.db" \
+		--certifier-key "$PKI/certifier.p12" --certifier-pin-file "$T/certifier.pass" \
+		--seal-key "$PKI/seal.p12" --seal-pin-file "$T/seal.pass" --tsa "$TSA_URL/tsa" \
+		--trust "$PKI/trust.pem" -O "$T/cert" "$T/in5" >"$T/out" 2>"$T/err" &
+	pid=$!
+	i=0
+	while [ ! -e "$T/signing" ] && [ "$i" -lt 600 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	kill -TERM -- "-$pid"
+	wait "$pid"
+	STATUS=$?
+fi
+status_is 143
+assert_stderr 'letting cc-sign finish'
+assert_file "$T/cert/.work/signing/signed.pdf"
+assert_no_file "$T/cert/signing.pdf"
+assert_eq "$(sql "SELECT number || ':' || status FROM copies WHERE number = 7")" "7:reserved" \
+	"the number cc-sign took"
+active && batch -O "$T/cert" --json "$T/s.json" "$T/in5"
+status_is 0
+assert_jq "$T/s.json" '.documents[0] | .status == "certified" and .number == 7 and .times_ms.sign == 0'
+assert_eq "$(sql "SELECT count(*) FROM copies WHERE status = 'reserved'")" 0 "numbers left reserved"
+no_temp
+
 test_case 'on a terminal, a progress bar'
 need script
 if active; then
@@ -373,6 +414,6 @@ fi
 expect_failure 2 "$BATCH" --register "$T/reg.db" $K -O "$T/u" "$T/dup"
 assert_stderr "would both be certified as 'a.pdf'"
 assert_no_file "$T/u"
-assert_eq "$(sql "SELECT count(*) FROM copies")" 6 "the register untouched"
+assert_eq "$(sql "SELECT count(*) FROM copies")" 7 "the register untouched"
 
 finish
