@@ -9,10 +9,6 @@ for tool in $(cd "$SRC_DIR/cmd" && ls cc-*.c | sed 's/\.c$//'); do
 	[ -x "$T/stage/usr/bin/$tool" ] || fail "$tool not installed"
 	[ -f "$T/stage/usr/share/man/man1/$tool.1" ] || fail "$tool.1 not installed"
 done
-# The workflows in scripts/ (cc-batch, ...) go beside the tools.
-for script in "$SRC_DIR"/scripts/cc-*; do
-	[ -x "$T/stage/usr/bin/${script##*/}" ] || fail "${script##*/} not installed"
-done
 [ -f "$T/stage/usr/share/man/man7/certcopy.7" ] || fail "certcopy.7 not installed"
 [ -d "$T/stage/usr/share/certcopy/models" ] || fail "no models directory"
 "$T/stage/usr/bin/cc-scan" --version >/dev/null || fail "installed cc-scan does not run"
