@@ -43,7 +43,7 @@ MODULES := error dynlib output digest report config cli buf tiffmem image tiffwr
 	facemodel facenet face print ipp
 TOOLS := cc-scan cc-ocr cc-sign cc-stamp cc-verify cc-facecheck cc-print cc-config
 # The workflows (shell), described in certcopy(7).
-SCRIPTS := scripts/cc-certify scripts/cc-deliver
+SCRIPTS := scripts/cc-certify scripts/cc-batch scripts/cc-deliver
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-*.c))
 MODELS := build/models/.stamp
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
