@@ -505,12 +505,18 @@ static int usage_ok(X509 *x, enum cc_trust_purpose purpose)
 		(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
 }
 
-/* Good data is fresh enough: issued after poe, or current now. */
+/* Good data is fresh enough: issued after poe, or current at poe (ETSI EN
+ * 319 102-1 5.2.5 with no freshness constraint: younger than its own update
+ * period at the validation time; a CA's CRL issued monthly counts for the
+ * month), or, with no poe, current now. */
 static int fresh(const struct cc_trust *t, const struct cc_revstatus *st,
 		 time_t poe)
 {
+	if (poe && st->this_update + SKEW >= poe)
+		return 1;
 	if (poe)
-		return st->this_update + SKEW >= poe;
+		return st->next_update && st->this_update <= poe &&
+		       poe <= st->next_update;
 	if (st->this_update > t->now + SKEW)
 		return 0;
 	if (st->next_update)

@@ -77,6 +77,33 @@ assert_jq "$T/v.json" '.documents[0].indication == "INDETERMINATE"
 expect_success verdict "$T/nodss.pdf"
 expect_success verdict "$T/nodss.pdf" --offline --crl "$PKI/issuing.crl" --crl "$PKI/root.crl"
 
+test_case "revocation freshness: a CA's CRL current at the proven time counts; one out of date then does not"
+need faketime
+# crl AGE HOURS NAME: CRLs of both CAs issued AGE ago (faketime), good for
+# HOURS, as $T/NAME-root.crl and $T/NAME-issuing.crl.
+crl() {
+	for n in root issuing; do
+		(cd "$PKI" && faketime -f "$1" openssl ca -config ca.cnf -name "ca_$n" -batch \
+			-gencrl -crlhours "$2" -out "$T/$3-$n.pem" >/dev/null 2>&1 &&
+			openssl crl -in "$T/$3-$n.pem" -outform DER -out "$T/$3-$n.crl") ||
+			fail "cannot make the $3 CRL of $n"
+	done
+}
+if active; then
+	crl -3h 720 monthly
+	crl -3h 1 lapsed
+fi
+# Issued three hours before the copy was sealed, current for a month: the
+# status as of the proven time.
+expect_success verdict "$T/nodss.pdf" --offline --crl "$T/monthly-issuing.crl" \
+	--crl "$T/monthly-root.crl"
+# Its nextUpdate two hours before the seal's time-stamp: it says nothing of
+# that time.
+expect_failure 1 verdict "$T/nodss.pdf" --offline --crl "$T/lapsed-issuing.crl" \
+	--crl "$T/lapsed-root.crl"
+assert_jq "$T/v.json" '.documents[0].indication == "INDETERMINATE"
+	and .documents[0].subindication == "TRY_LATER"'
+
 test_case 'a signature without its issuing CA: the path is completed from the /DSS'
 # A PKCS#12 with the certifier's key and certificate alone: the CMS then
 # carries no issuing CA, and cc-sign --ltv fetches it (AIA caIssuers) into
