@@ -21,7 +21,7 @@ register_rows() {
 
 test_case 'the inputs: PKI, services, SANE pnm, PIN files'
 need_pki_tools
-need sqlite3 jq pdfsig pdftotext pdftoppm zbarimg
+need sqlite3 jq pdfsig pdftotext pdftoppm zbarimg qpdf
 [ -s "$CERTCOPY_MODELS/face_recognition_model.bin" ] ||
 	skip_case "no face models in $CERTCOPY_MODELS (make models)"
 start_pki_services
@@ -77,7 +77,7 @@ expect_success cc-verify --register "$T/reg.db" --image "$T/printed.png" --json 
 assert_stdout "^$code: issued, number 1 of book"
 assert_jq "$T/look.json" ".lookup.code == \"$code\" and .lookup.status == \"issued\""
 
-test_case 'everything from the configuration (cc-config): image files, no key options'
+test_case 'everything from the configuration (cc-config): the card front and back as images, no key options'
 if active; then
 	cat >"$T/office.conf" <<-EOF
 	[office]
@@ -97,8 +97,11 @@ if active; then
 	pin_file = $T/seal.pin
 	EOF
 fi
-expect_success env CERTCOPY_CONF="$T/office.conf" cc-certify -q -o "$T/copy2.pdf" "$CARD"
+# The card's front and back: one document, "id-card", with a photo.
+expect_success env CERTCOPY_CONF="$T/office.conf" cc-certify -q -o "$T/copy2.pdf" \
+	--live "$TESTDATA/face/live-a.jpg" "$CARD" "$TESTDATA/samples/idcard-back.png"
 if active; then
+	assert_eq "$(qpdf --show-npages "$T/copy2.pdf" 2>&1)" 3 "pages: front, back, certification page"
 	code2=$(cat "$T/out")
 	assert_eq "$(register_rows | tail -1)" "2|issued|$code2" "the register"
 	pdftotext "$T/copy2.pdf" - | grep -q 'Văn phòng thử nghiệm' || fail "the office is not the configured one"
@@ -151,7 +154,7 @@ test_case '--live with a document that has no photo: usage error'
 need_samples
 expect_failure 2 cc-certify "${KEYS[@]}" -o "$T/bad.pdf" --live "$TESTDATA/face/live-a.jpg" \
 	"$TESTDATA/samples/birth-cert.png"
-assert_stderr 'the original is a birth-certificate'
+assert_stderr "the original is recognised as 'birth-certificate'"
 assert_no_file "$T/bad.pdf"
 
 test_case 'the seal fails after the number was taken: exit 4, the number voided'
