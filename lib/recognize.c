@@ -2,6 +2,7 @@
 #include "qr.h"
 #include "recognize.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "idqr.h"
 #include "mrz.h"
 #include "mrzread.h"
+#include "ocrdoc.h"
 
 #define MAX_PAGES 200
 
@@ -32,11 +34,23 @@ struct page_result {
 	json_t *fields; /* printed fields read from the text */
 };
 
+/* A card's QR code, read before its page's text is known. */
+struct qr_early {
+	int read; /* 1 when looked for, rc below valid */
+	int rc;	  /* cc_qr_read's result */
+	char payload[1024];
+};
+
 struct cc_recognizer {
 	struct cc_recognize_opts o;
 	char lang[64];
 	char *tessdata;
 	struct cc_ocr_engine *mrz_engine;
+	pthread_t mrz_loader; /* loads mrz_engine, when mrz_loading */
+	int mrz_loading;
+	struct cc_error mrz_err;
+	struct qr_early *qr_early; /* by page index */
+	int nqr_early;
 	struct page_result *pages;
 	int npages;
 	json_t *checks;
@@ -68,10 +82,72 @@ void cc_recognizer_free(struct cc_recognizer *r)
 	for (int i = 0; i < r->npages; i++)
 		json_decref(r->pages[i].fields);
 	free(r->pages);
+	if (r->mrz_loading)
+		pthread_join(r->mrz_loader, NULL);
 	cc_ocr_engine_free(r->mrz_engine);
+	free(r->qr_early);
 	json_decref(r->checks);
 	free(r->tessdata);
 	free(r);
+}
+
+static void *load_mrz_engine(void *arg)
+{
+	struct cc_recognizer *r = arg;
+
+	r->mrz_engine = cc_ocr_engine_new("eng", r->tessdata, &r->mrz_err);
+	return NULL;
+}
+
+/* The documents that carry a machine-readable zone, an ID card and a
+ * passport (its data page, or the booklet open), are smaller than a sheet
+ * of paper: longest side under 7.5 inches. */
+#define MRZ_DOC_MAX_INCHES 7.5
+
+int cc_recognizer_look(struct cc_recognizer *r, int index, const PIX *pix,
+		       int dpi, struct cc_error *err)
+{
+	PIX *p = (PIX *)pix; /* Leptonica's getters take no const */
+	int longest = pixGetWidth(p) > pixGetHeight(p) ? pixGetWidth(p)
+						       : pixGetHeight(p);
+	int qr = 0;
+
+	if (index >= MAX_PAGES || dpi <= 0)
+		return CC_OK;
+	/* A card's QR code, read while its text is recognised; used if the
+	 * page turns out to be a card front. */
+	if (cc_ocr_upscaled(pix, dpi)) {
+		struct qr_early *q;
+
+		if (index >= r->nqr_early) {
+			q = realloc(r->qr_early,
+				    sizeof(*q) * (size_t)(index + 1));
+			if (!q)
+				return cc_error_set(err, CC_SYSTEM,
+						    "out of memory");
+			memset(q + r->nqr_early, 0,
+			       sizeof(*q) * (size_t)(index + 1 - r->nqr_early));
+			r->qr_early = q;
+			r->nqr_early = index + 1;
+		}
+		q = &r->qr_early[index];
+		q->rc = cc_qr_read(p, q->payload, sizeof(q->payload), err);
+		/* Without zbar only a card front fails, when it is one. */
+		q->read = q->rc >= 0;
+		qr = q->rc > 0;
+		cc_error_clear(err);
+	}
+	/* The MRZ engine is needed only once the page's text shows a zone;
+	 * loading it meanwhile on another thread takes it off the path. Not
+	 * for a card with a QR code: that is the front, the zone is on the
+	 * back. */
+	if (r->o.background && !r->mrz_loading && !r->mrz_engine && !qr &&
+	    longest < MRZ_DOC_MAX_INCHES * dpi) {
+		cc_error_clear(&r->mrz_err);
+		r->mrz_loading = pthread_create(&r->mrz_loader, NULL,
+						load_mrz_engine, r) == 0;
+	}
+	return CC_OK;
 }
 
 static int read_mrz(struct cc_recognizer *r, PIX *pix, int dpi,
@@ -83,6 +159,16 @@ static int read_mrz(struct cc_recognizer *r, PIX *pix, int dpi,
 
 	if (!cc_mrz_on_page(ocr))
 		return CC_OK;
+	if (r->mrz_loading) {
+		pthread_join(r->mrz_loader, NULL);
+		r->mrz_loading = 0;
+		if (!r->mrz_engine)
+			return cc_error_set(err, r->mrz_err.code, "%s",
+					    r->mrz_err.msg);
+		/* loaded on another thread: this one is kept single-
+		 * threaded too */
+		cc_ocr_single_thread();
+	}
 	if (!r->mrz_engine) {
 		/* The MRZ is Latin capitals and digits: English data alone
 		 * reads it better than any mix with Vietnamese. */
@@ -162,8 +248,14 @@ int cc_recognizer_page(struct cc_recognizer *r, int index, PIX *pix, int dpi,
 	/* Only the card front carries the QR code the checks use; zbar on a
 	 * full A4 page costs more than a tenth of a second. */
 	if (!strcmp(pr->type, "id-front")) {
-		rc = cc_qr_read(pix, pr->qr_payload, sizeof(pr->qr_payload),
-				err);
+		if (index < r->nqr_early && r->qr_early[index].read) {
+			rc = r->qr_early[index].rc;
+			memcpy(pr->qr_payload, r->qr_early[index].payload,
+			       sizeof(pr->qr_payload));
+		} else {
+			rc = cc_qr_read(pix, pr->qr_payload,
+					sizeof(pr->qr_payload), err);
+		}
 		if (rc < 0)
 			return CC_SYSTEM;
 		pr->has_qr = rc;

@@ -25,11 +25,18 @@ struct cc_recognizer;
 struct cc_recognize_opts {
 	const char *type;     /* forced type of every page, or NULL */
 	struct cc_date today; /* for the expiry check */
+	int background;	      /* may use a thread of its own */
 };
 
 struct cc_recognizer *cc_recognizer_new(const struct cc_recognize_opts *o,
 					const char *lang, const char *tessdata,
 					struct cc_error *err);
+/* Look at a page before its text is known (on the thread that calls the
+ * others, while the page is recognised): the QR code of a card, and the
+ * engine for a machine-readable zone, loaded on a thread of its own when
+ * opts.background allows. */
+int cc_recognizer_look(struct cc_recognizer *r, int index,
+		       const struct Pix *pix, int dpi, struct cc_error *err);
 /* Look at one page (called in page order). */
 int cc_recognizer_page(struct cc_recognizer *r, int index, struct Pix *pix,
 		       int dpi, const struct cc_ocr_page *ocr,
@@ -40,6 +47,5 @@ int cc_recognizer_page(struct cc_recognizer *r, int index, struct Pix *pix,
 int cc_recognizer_finish(struct cc_recognizer *r, json_t *report,
 			 struct cc_error *err);
 void cc_recognizer_free(struct cc_recognizer *r);
-
 
 #endif
