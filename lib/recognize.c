@@ -150,15 +150,115 @@ int cc_recognizer_look(struct cc_recognizer *r, int index, const PIX *pix,
 	return CC_OK;
 }
 
+/* One reading of a zone: its lines and what they parse to. */
+struct mrz_reading {
+	char lines[3][45];
+	int n;
+	int parsed;
+	struct cc_mrz m;
+};
+
+static void parse_reading(struct mrz_reading *rd, const struct cc_date *today)
+{
+	const char *lines[3];
+	struct cc_error perr = {0, ""};
+
+	for (int i = 0; i < rd->n; i++)
+		lines[i] = rd->lines[i];
+	rd->parsed = rd->n > 0 &&
+		     cc_mrz_parse(lines, rd->n, today, &rd->m, &perr) == CC_OK;
+}
+
+/* Is the name field shaped like a name, NAME<<GIVEN<NAMES<<<: groups of
+ * letters apart by one '<', the two identifiers by two, then filler? The
+ * usual misreading of filler as 'K' breaks that shape, and no check digit
+ * covers a name. */
+static int name_plausible(const struct mrz_reading *rd)
+{
+	int td1 = rd->m.type == CC_MRZ_TD1, doubles = 0;
+	const char *s = td1 ? rd->lines[2] : rd->lines[0] + 5;
+	size_t len = td1 ? CC_MRZ_TD1_LEN : CC_MRZ_TD3_LEN - 5, i = 0;
+
+	while (len > 0 && s[len - 1] == '<')
+		len--;
+	if (len == 0 || s[0] == '<')
+		return 0;
+	while (i < len) {
+		size_t run = 0;
+
+		if (s[i] >= 'A' && s[i] <= 'Z') {
+			i++;
+			continue;
+		}
+		if (s[i] != '<')
+			return 0;
+		while (i < len && s[i] == '<')
+			i++, run++;
+		if (run > 2 || (run == 2 && doubles++))
+			return 0;
+	}
+	return 1;
+}
+
+static int sound(const struct mrz_reading *rd)
+{
+	return rd->parsed && rd->m.valid && name_plausible(rd);
+}
+
+/* How well a reading holds together: parsed at all, then its check digits,
+ * its fields' form, and its name's shape. */
+static int rank(const struct mrz_reading *rd)
+{
+	int ok = 0;
+
+	if (!rd->parsed)
+		return 0;
+	for (int i = 0; i < rd->m.nchecks; i++)
+		ok += rd->m.checks[i].ok;
+	return 1 + 4 * ok + 2 * !rd->m.malformed + name_plausible(rd);
+}
+
+static void take_reading(struct page_result *pr, const struct mrz_reading *rd)
+{
+	pr->has_mrz = 1;
+	pr->mrz_ok = rd->parsed;
+	pr->mrz_n = rd->n;
+	memcpy(pr->mrz_lines, rd->lines, sizeof(pr->mrz_lines));
+	if (rd->parsed)
+		pr->mrz = rd->m;
+}
+
+/*
+ * Two readings of the zone: the page's own (Vietnamese and English data, at
+ * the page's resolution) and the MRZ pass (English data, characters limited
+ * to the zone's, the zone alone). Either misreads some zones the other reads
+ * right, so a reading whose check digits all hold and whose name looks like
+ * one is taken, the page's first (it costs nothing more): a misreading that
+ * makes a wrong check digit right is far less likely than one that makes a
+ * right one wrong. Otherwise the reading that holds together best is
+ * reported, failures and all, the MRZ pass's when they are even.
+ */
 static int read_mrz(struct cc_recognizer *r, PIX *pix, int dpi,
 		    const struct cc_ocr_page *ocr, struct page_result *pr,
 		    struct cc_error *err)
 {
-	const char *lines[3];
+	struct mrz_reading page, pass;
 	int rc;
 
 	if (!cc_mrz_on_page(ocr))
 		return CC_OK;
+	memset(&page, 0, sizeof(page));
+	memset(&pass, 0, sizeof(pass));
+	if (cc_mrz_find(ocr->text, page.lines, &page.n))
+		for (int i = 0; i < page.n; i++)
+			cc_mrz_repair(page.lines[i],
+				      page.n == 3 ? CC_MRZ_TD1 : CC_MRZ_TD3,
+				      i + 1);
+	parse_reading(&page, &r->o.today);
+	if (sound(&page)) {
+		take_reading(pr, &page);
+		return CC_OK;
+	}
 	if (r->mrz_loading) {
 		pthread_join(r->mrz_loader, NULL);
 		r->mrz_loading = 0;
@@ -176,19 +276,15 @@ static int read_mrz(struct cc_recognizer *r, PIX *pix, int dpi,
 		if (!r->mrz_engine)
 			return err->code;
 	}
-	rc = cc_mrz_read(r->mrz_engine, pix, dpi, ocr, pr->mrz_lines,
-			 &pr->mrz_n, err);
-	if (rc || !pr->mrz_n)
+	rc = cc_mrz_read(r->mrz_engine, pix, dpi, ocr, pass.lines, &pass.n,
+			 err);
+	if (rc)
 		return rc;
-	pr->has_mrz = 1;
-	for (int i = 0; i < pr->mrz_n; i++)
-		lines[i] = pr->mrz_lines[i];
-	{
-		struct cc_error perr = {0, ""};
-
-		pr->mrz_ok = cc_mrz_parse(lines, pr->mrz_n, &r->o.today,
-					  &pr->mrz, &perr) == CC_OK;
-	}
+	parse_reading(&pass, &r->o.today);
+	if (rank(&page) > rank(&pass))
+		take_reading(pr, &page);
+	else if (pass.n)
+		take_reading(pr, &pass);
 	return CC_OK;
 }
 

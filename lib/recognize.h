@@ -2,9 +2,10 @@
  * recognize.h - what the document is, what it says, and whether it holds
  * together: page classification (citizen ID card front or back, passport
  * data page, birth certificate, generic), field extraction from the OCR
- * text, the ID card's QR code (zbar) and machine-readable zone (a separate
- * MRZ-only Tesseract pass), and the validity checks: MRZ check digits, MRZ
- * and QR against the printed fields, expiry, legibility.
+ * text, the ID card's QR code (zbar) and machine-readable zone (from the
+ * page's text, and a separate MRZ-only Tesseract pass when that reading does
+ * not hold together), and the validity checks: MRZ check digits, MRZ and QR
+ * against the printed fields, expiry, legibility.
  */
 #ifndef CC_RECOGNIZE_H
 #define CC_RECOGNIZE_H
