@@ -107,6 +107,15 @@ static int next_page(void *arg, PIX **pix, struct cc_page_info *info,
 	return rc;
 }
 
+static int look_page(void *arg, int index, const PIX *pix,
+		     const struct cc_page_info *info, struct cc_error *err)
+{
+	struct run *r = arg;
+
+	return cc_recognizer_look(r->rec, index, pix,
+				  cc_page_dpi(info, resolution, NULL), err);
+}
+
 static json_t *words_json(const struct cc_ocr_page *ocr)
 {
 	json_t *a = json_array();
@@ -251,6 +260,7 @@ int main(int argc, const char **argv)
 		jobs = n > 0 && n < 64 ? (int)n : 1;
 	}
 
+	ro.background = jobs > 1;
 	cfg = cc_config_load(&err);
 	if (!cfg) {
 		rc = cc_cli_fail(&err);
@@ -300,7 +310,7 @@ int main(int argc, const char **argv)
 	oo.datapath = tessdata;
 	oo.jobs = jobs;
 	oo.assume_dpi = resolution;
-	rc = cc_ocr_document(&oo, next_page, &r, take_page, &r, &err);
+	rc = cc_ocr_document(&oo, next_page, look_page, take_page, &r, &err);
 	if (rc == CC_OK && r.npages == 0)
 		rc = cc_error_set(&err, CC_INPUT, "'%s' has no pages", input);
 	if (rc) {

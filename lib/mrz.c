@@ -153,6 +153,18 @@ int cc_mrz_repair(char *line, int type, int lineno)
 	}
 	line[len] = '\0';
 
+	/* A line too long by a character or two most often holds a filler
+	 * read twice, the second time as a 'K' inside a run of '<'
+	 * ("<<K<<"): such a K goes. (Only that: the K rules below turn other
+	 * K into '<', so a second repair finds nothing more to take.) */
+	for (size_t i = 1; len > want && len <= want + 2 && i + 1 < len; i++)
+		if (line[i] == 'K' && line[i - 1] == '<' &&
+		    line[i + 1] == '<') {
+			memmove(line + i, line + i + 1, len - i);
+			len--;
+			changes++;
+		}
+
 	if (len < want && len + 2 >= want) {
 		while (len < want) {
 			line[len++] = '<';
@@ -545,7 +557,7 @@ int cc_mrz_find(const char *text, char out[3][45], int *nlines)
 	while (*p) {
 		const char *eol = p + strcspn(p, "\r\n");
 		struct cand c;
-		size_t total = 0, good = 0;
+		size_t total = 0, good = 0, start = 0, raw, n = 0;
 
 		c.len = 0;
 		for (const char *q = p; q < eol; q++) {
@@ -555,15 +567,44 @@ int cc_mrz_find(const char *text, char out[3][45], int *nlines)
 				continue;
 			if (ch >= 'a' && ch <= 'z')
 				ch -= 'a' - 'A';
-			total++;
-			if (is_mrz_char(ch))
-				good++;
+			/* a filler read as a guillemet, << or < */
+			if (ch == 0xc2 && eol - q >= 2 &&
+			    (unsigned char)q[1] == 0xab) {
+				ch = '<';
+				q++;
+			} else if (ch == 0xe2 && eol - q >= 3 &&
+				   (unsigned char)q[1] == 0x80 &&
+				   (unsigned char)q[2] == 0xb9) {
+				ch = '<';
+				q += 2;
+			}
+			n++;
 			if (c.len < sizeof(c.s) - 1)
 				c.s[c.len++] = (char)ch;
 		}
-		c.s[c.len] = '\0';
 		p = *eol ? eol + 1 : eol;
-		if (total == 0)
+		raw = c.len;
+		/* A speck before a line is read as a mark, not the zone's:
+		 * dropped when a full line is left without it (else it may
+		 * be the line's first character misread, kept for the parser
+		 * to refuse). UTF-8 continuation bytes are not characters. */
+		while (start < c.len && !is_mrz_char((unsigned char)c.s[start]))
+			start++;
+		{
+			size_t chars = 0;
+
+			for (size_t i = start; i < c.len; i++)
+				chars += ((unsigned char)c.s[i] & 0xc0) != 0x80;
+			if (chars < CC_MRZ_TD1_LEN)
+				start = 0;
+		}
+		c.len -= start;
+		memmove(c.s, c.s + start, c.len);
+		c.s[c.len] = '\0';
+		total = c.len + (n - raw); /* what did not fit counts */
+		for (size_t i = 0; i < c.len; i++)
+			good += is_mrz_char((unsigned char)c.s[i]);
+		if (raw == 0)
 			continue;
 		if (total < 28 || total > 46 || good * 10 < total * 9) {
 			nrun = 0;

@@ -34,7 +34,9 @@ int cc_mrz_check_digit(const char *s, size_t n);
  * NUL (31 bytes for TD1, 45 for TD3). In this order:
  *  1. white space is removed and lowercase letters are made uppercase;
  *  2. a line short of its length by 1 or 2 is padded with '<' at the end
- *     (OCR drops trailing filler); longer lines are left to the parser;
+ *     (OCR drops trailing filler); a line long by 1 or 2 loses, for each
+ *     character too many, a 'K' between two '<' (a filler read twice);
+ *     longer lines are left to the parser;
  *  3. where the format has only digits (dates, check digits, the TD1
  *     composite), letters that look like digits are read as those digits:
  *     O Q D -> 0, I L -> 1, Z -> 2, S -> 5, G -> 6, T -> 7, B -> 8;
@@ -100,8 +102,12 @@ int cc_mrz_parse(const char *const *lines, int nlines,
 		 struct cc_error *err);
 
 /*
- * Finds an MRZ in OCR text (lines separated by '\n' or '\r'). A candidate
- * line is one that, without its white space, is 28 to 46 characters long,
+ * Finds an MRZ in OCR text (lines separated by '\n' or '\r'). A line is
+ * taken without its white space, a guillemet (U+00AB or U+2039) read as
+ * '<', and without the characters other than [0-9A-Z<] (once uppercased) at
+ * its start when 30 or more characters are left (a speck read as a mark).
+ * A candidate
+ * line is one that is then 28 to 46 characters long,
  * at least 90 % of them [0-9A-Z<] once uppercased; blank lines are skipped,
  * any other line ends a run of candidates. The result is the last block of
  * 3 consecutive candidates of 28-32 characters (TD1) or 2 of 42-44 (TD3)

@@ -14,7 +14,9 @@ enum slot_state { SLOT_EMPTY, SLOT_READY, SLOT_BUSY, SLOT_DONE };
 struct slot {
 	enum slot_state state;
 	int index;
+	int looked; /* the look callback has seen it */
 	PIX *pix;
+	PIX *big; /* the page at twice its resolution, when read so */
 	struct cc_page_info info;
 	struct cc_ocr_page ocr;
 	int rc;
@@ -29,6 +31,7 @@ struct pool {
 	struct slot *slots;
 	int nslots;
 	int quit;
+	int eof; /* every page has been read */
 	int init_failed;
 	struct cc_error init_err;
 };
@@ -51,26 +54,39 @@ static struct slot *next_ready(struct pool *p)
 #define SMALL_PAGE_INCHES 4.7
 #define UPSCALE_MAX_DPI 400
 
+int cc_ocr_upscaled(const struct Pix *pix, int dpi)
+{
+	PIX *p = (PIX *)pix; /* Leptonica's getters take no const */
+
+	return dpi > 0 && (double)pixGetWidth(p) / dpi < SMALL_PAGE_INCHES &&
+	       dpi <= UPSCALE_MAX_DPI && pixGetDepth(p) != 1;
+}
+
+/* Done by the reading thread before a worker takes the page, so that the
+ * first page's scaling overlaps the loading of the first engine. */
+static int upscale(struct slot *s, int assume_dpi, struct cc_error *err)
+{
+	PIX *g;
+
+	if (!cc_ocr_upscaled(s->pix, cc_page_dpi(&s->info, assume_dpi, NULL)))
+		return CC_OK;
+	g = pixGetDepth(s->pix) == 32 ? pixConvertRGBToLuminance(s->pix)
+				      : pixConvertTo8(s->pix, 0);
+	if (g)
+		s->big = pixScaleGrayLI(g, 2.0f, 2.0f);
+	pixDestroy(&g);
+	if (!s->big)
+		return cc_error_set(err, CC_SYSTEM, "out of memory");
+	return CC_OK;
+}
+
 static int recognise(struct cc_ocr_engine *e, struct slot *s, int assume_dpi)
 {
 	int dpi = cc_page_dpi(&s->info, assume_dpi, NULL), rc;
-	PIX *big;
 
-	if ((double)pixGetWidth(s->pix) / dpi >= SMALL_PAGE_INCHES ||
-	    dpi > UPSCALE_MAX_DPI || pixGetDepth(s->pix) == 1)
+	if (!s->big)
 		return cc_ocr_page(e, s->pix, dpi, &s->ocr, &s->err);
-	big = pixGetDepth(s->pix) == 32 ? pixConvertRGBToLuminance(s->pix)
-					: pixClone(s->pix);
-	if (big) {
-		PIX *t = pixScaleGrayLI(big, 2.0f, 2.0f);
-
-		pixDestroy(&big);
-		big = t;
-	}
-	if (!big)
-		return cc_error_set(&s->err, CC_SYSTEM, "out of memory");
-	rc = cc_ocr_page(e, big, 2 * dpi, &s->ocr, &s->err);
-	pixDestroy(&big);
+	rc = cc_ocr_page(e, s->big, 2 * dpi, &s->ocr, &s->err);
 	for (size_t i = 0; rc == CC_OK && i < s->ocr.nwords; i++) {
 		struct cc_ocr_word *w = &s->ocr.words[i];
 
@@ -102,11 +118,13 @@ static void *worker(void *arg)
 		return NULL;
 	}
 	for (;;) {
-		struct slot *s;
+		struct slot *s = NULL;
 
-		while (!p->quit && !(s = next_ready(p)))
+		/* With every page read and none left to take, the engine is
+		 * freed now, while the last pages are drained, not after. */
+		while (!p->quit && !(s = next_ready(p)) && !p->eof)
 			pthread_cond_wait(&p->ready, &p->lock);
-		if (p->quit)
+		if (p->quit || !s)
 			break;
 		s->state = SLOT_BUSY;
 		pthread_mutex_unlock(&p->lock);
@@ -128,12 +146,14 @@ static void *worker(void *arg)
 static void release_slot(struct slot *s)
 {
 	pixDestroy(&s->pix);
+	pixDestroy(&s->big);
 	cc_ocr_page_free(&s->ocr);
+	s->looked = 0;
 	s->state = SLOT_EMPTY;
 }
 
 int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
-		    void *src_arg, cc_page_sink sink, void *sink_arg,
+		    cc_page_look look, cc_page_sink sink, void *arg,
 		    struct cc_error *err)
 {
 	struct pool p;
@@ -162,7 +182,7 @@ int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
 
 	pthread_mutex_lock(&p.lock);
 	for (;;) {
-		struct slot *empty = NULL, *head = NULL;
+		struct slot *empty = NULL, *head = NULL, *unseen = NULL;
 
 		if (p.init_failed) {
 			rc = cc_error_set(err, p.init_err.code, "%s",
@@ -175,17 +195,21 @@ int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
 			if (p.slots[i].state != SLOT_EMPTY &&
 			    p.slots[i].index == next_sink)
 				head = &p.slots[i];
+			if (p.slots[i].state != SLOT_EMPTY &&
+			    !p.slots[i].looked &&
+			    (!unseen || p.slots[i].index < unseen->index))
+				unseen = &p.slots[i];
 		}
 		/* Drain in order first: it frees a slot and the caller's
 		 * output keeps pace. */
-		if (head && head->state == SLOT_DONE) {
+		if (head && head->state == SLOT_DONE && head->looked) {
 			pthread_mutex_unlock(&p.lock);
 			if (head->rc) {
 				rc = cc_error_set(
 					err, head->err.code, "page %d: %s",
 					head->index + 1, head->err.msg);
 			} else {
-				rc = sink(sink_arg, head->index, head->pix,
+				rc = sink(arg, head->index, head->pix,
 					  &head->info, &head->ocr, err);
 			}
 			release_slot(head);
@@ -200,15 +224,23 @@ int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
 
 			/* Reading happens unlocked: workers go on meanwhile. */
 			pthread_mutex_unlock(&p.lock);
-			rc = src(src_arg, &pix, &empty->info, err);
+			rc = src(arg, &pix, &empty->info, err);
 			pthread_mutex_lock(&p.lock);
 			if (rc)
 				break;
 			if (!pix) {
-				eof = 1;
+				eof = p.eof = 1;
+				pthread_cond_broadcast(&p.ready);
 				continue;
 			}
 			empty->pix = pix;
+			pthread_mutex_unlock(&p.lock);
+			rc = upscale(empty, o->assume_dpi, err);
+			pthread_mutex_lock(&p.lock);
+			if (rc) {
+				pixDestroy(&empty->pix);
+				break;
+			}
 			empty->index = next_read++;
 			empty->state = SLOT_READY;
 			if (started < jobs && started < next_read &&
@@ -220,7 +252,21 @@ int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
 						  "cannot start OCR threads");
 				break;
 			}
+			empty->looked = !look;
 			pthread_cond_signal(&p.ready);
+			continue;
+		}
+		/* After reading, so that every worker has a page first. The
+		 * slot stays until this thread drains it, and workers do not
+		 * change what look reads. */
+		if (unseen) {
+			pthread_mutex_unlock(&p.lock);
+			rc = look(arg, unseen->index, unseen->pix,
+				  &unseen->info, err);
+			pthread_mutex_lock(&p.lock);
+			unseen->looked = 1;
+			if (rc)
+				break;
 			continue;
 		}
 		if (eof && next_sink == next_read)

@@ -17,6 +17,12 @@ struct Pix;
 /* Give the next page (*pix NULL at the end); 0 or an error code. */
 typedef int (*cc_page_source)(void *arg, struct Pix **pix,
 			      struct cc_page_info *info, struct cc_error *err);
+/* Look at page index (0-based) on the reading thread while a worker
+ * recognises it: work that needs no text, done in parallel. Only reads pix;
+ * 0 or an error code. */
+typedef int (*cc_page_look)(void *arg, int index, const struct Pix *pix,
+			    const struct cc_page_info *info,
+			    struct cc_error *err);
 /* Take page index (0-based) with its OCR result; 0 or an error code. The
  * sink does not keep pix or ocr after it returns. */
 typedef int (*cc_page_sink)(void *arg, int index, struct Pix *pix,
@@ -31,8 +37,12 @@ struct cc_ocr_doc_opts {
 	int assume_dpi;	      /* for pages whose resolution is unknown */
 };
 
+/* look may be NULL; arg goes to every callback. */
 int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
-		    void *src_arg, cc_page_sink sink, void *sink_arg,
+		    cc_page_look look, cc_page_sink sink, void *arg,
 		    struct cc_error *err);
+
+/* Is a page of this size read at twice its resolution? (An ID card is.) */
+int cc_ocr_upscaled(const struct Pix *pix, int dpi);
 
 #endif

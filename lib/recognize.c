@@ -2,6 +2,7 @@
 #include "qr.h"
 #include "recognize.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "idqr.h"
 #include "mrz.h"
 #include "mrzread.h"
+#include "ocrdoc.h"
 
 #define MAX_PAGES 200
 
@@ -32,11 +34,23 @@ struct page_result {
 	json_t *fields; /* printed fields read from the text */
 };
 
+/* A card's QR code, read before its page's text is known. */
+struct qr_early {
+	int read; /* 1 when looked for, rc below valid */
+	int rc;	  /* cc_qr_read's result */
+	char payload[1024];
+};
+
 struct cc_recognizer {
 	struct cc_recognize_opts o;
 	char lang[64];
 	char *tessdata;
 	struct cc_ocr_engine *mrz_engine;
+	pthread_t mrz_loader; /* loads mrz_engine, when mrz_loading */
+	int mrz_loading;
+	struct cc_error mrz_err;
+	struct qr_early *qr_early; /* by page index */
+	int nqr_early;
 	struct page_result *pages;
 	int npages;
 	json_t *checks;
@@ -68,21 +82,193 @@ void cc_recognizer_free(struct cc_recognizer *r)
 	for (int i = 0; i < r->npages; i++)
 		json_decref(r->pages[i].fields);
 	free(r->pages);
+	if (r->mrz_loading)
+		pthread_join(r->mrz_loader, NULL);
 	cc_ocr_engine_free(r->mrz_engine);
+	free(r->qr_early);
 	json_decref(r->checks);
 	free(r->tessdata);
 	free(r);
 }
 
+static void *load_mrz_engine(void *arg)
+{
+	struct cc_recognizer *r = arg;
+
+	r->mrz_engine = cc_ocr_engine_new("eng", r->tessdata, &r->mrz_err);
+	return NULL;
+}
+
+/* The documents that carry a machine-readable zone, an ID card and a
+ * passport (its data page, or the booklet open), are smaller than a sheet
+ * of paper: longest side under 7.5 inches. */
+#define MRZ_DOC_MAX_INCHES 7.5
+
+int cc_recognizer_look(struct cc_recognizer *r, int index, const PIX *pix,
+		       int dpi, struct cc_error *err)
+{
+	PIX *p = (PIX *)pix; /* Leptonica's getters take no const */
+	int longest = pixGetWidth(p) > pixGetHeight(p) ? pixGetWidth(p)
+						       : pixGetHeight(p);
+	int qr = 0;
+
+	if (index >= MAX_PAGES || dpi <= 0)
+		return CC_OK;
+	/* A card's QR code, read while its text is recognised; used if the
+	 * page turns out to be a card front. */
+	if (cc_ocr_upscaled(pix, dpi)) {
+		struct qr_early *q;
+
+		if (index >= r->nqr_early) {
+			q = realloc(r->qr_early,
+				    sizeof(*q) * (size_t)(index + 1));
+			if (!q)
+				return cc_error_set(err, CC_SYSTEM,
+						    "out of memory");
+			memset(q + r->nqr_early, 0,
+			       sizeof(*q) * (size_t)(index + 1 - r->nqr_early));
+			r->qr_early = q;
+			r->nqr_early = index + 1;
+		}
+		q = &r->qr_early[index];
+		q->rc = cc_qr_read(p, q->payload, sizeof(q->payload), err);
+		/* Without zbar only a card front fails, when it is one. */
+		q->read = q->rc >= 0;
+		qr = q->rc > 0;
+		cc_error_clear(err);
+	}
+	/* The MRZ engine is needed only once the page's text shows a zone;
+	 * loading it meanwhile on another thread takes it off the path. Not
+	 * for a card with a QR code: that is the front, the zone is on the
+	 * back. */
+	if (r->o.background && !r->mrz_loading && !r->mrz_engine && !qr &&
+	    longest < MRZ_DOC_MAX_INCHES * dpi) {
+		cc_error_clear(&r->mrz_err);
+		r->mrz_loading = pthread_create(&r->mrz_loader, NULL,
+						load_mrz_engine, r) == 0;
+	}
+	return CC_OK;
+}
+
+/* One reading of a zone: its lines and what they parse to. */
+struct mrz_reading {
+	char lines[3][45];
+	int n;
+	int parsed;
+	struct cc_mrz m;
+};
+
+static void parse_reading(struct mrz_reading *rd, const struct cc_date *today)
+{
+	const char *lines[3];
+	struct cc_error perr = {0, ""};
+
+	for (int i = 0; i < rd->n; i++)
+		lines[i] = rd->lines[i];
+	rd->parsed = rd->n > 0 &&
+		     cc_mrz_parse(lines, rd->n, today, &rd->m, &perr) == CC_OK;
+}
+
+/* Is the name field shaped like a name, NAME<<GIVEN<NAMES<<<: groups of
+ * letters apart by one '<', the two identifiers by two, then filler? The
+ * usual misreading of filler as 'K' breaks that shape, and no check digit
+ * covers a name. */
+static int name_plausible(const struct mrz_reading *rd)
+{
+	int td1 = rd->m.type == CC_MRZ_TD1, doubles = 0;
+	const char *s = td1 ? rd->lines[2] : rd->lines[0] + 5;
+	size_t len = td1 ? CC_MRZ_TD1_LEN : CC_MRZ_TD3_LEN - 5, i = 0;
+
+	while (len > 0 && s[len - 1] == '<')
+		len--;
+	if (len == 0 || s[0] == '<')
+		return 0;
+	while (i < len) {
+		size_t run = 0;
+
+		if (s[i] >= 'A' && s[i] <= 'Z') {
+			i++;
+			continue;
+		}
+		if (s[i] != '<')
+			return 0;
+		while (i < len && s[i] == '<')
+			i++, run++;
+		if (run > 2 || (run == 2 && doubles++))
+			return 0;
+	}
+	return 1;
+}
+
+static int sound(const struct mrz_reading *rd)
+{
+	return rd->parsed && rd->m.valid && name_plausible(rd);
+}
+
+/* How well a reading holds together: parsed at all, then its check digits,
+ * its fields' form, and its name's shape. */
+static int rank(const struct mrz_reading *rd)
+{
+	int ok = 0;
+
+	if (!rd->parsed)
+		return 0;
+	for (int i = 0; i < rd->m.nchecks; i++)
+		ok += rd->m.checks[i].ok;
+	return 1 + 4 * ok + 2 * !rd->m.malformed + name_plausible(rd);
+}
+
+static void take_reading(struct page_result *pr, const struct mrz_reading *rd)
+{
+	pr->has_mrz = 1;
+	pr->mrz_ok = rd->parsed;
+	pr->mrz_n = rd->n;
+	memcpy(pr->mrz_lines, rd->lines, sizeof(pr->mrz_lines));
+	if (rd->parsed)
+		pr->mrz = rd->m;
+}
+
+/*
+ * Two readings of the zone: the page's own (Vietnamese and English data, at
+ * the page's resolution) and the MRZ pass (English data, characters limited
+ * to the zone's, the zone alone). Either misreads some zones the other reads
+ * right, so a reading whose check digits all hold and whose name looks like
+ * one is taken, the page's first (it costs nothing more): a misreading that
+ * makes a wrong check digit right is far less likely than one that makes a
+ * right one wrong. Otherwise the reading that holds together best is
+ * reported, failures and all, the MRZ pass's when they are even.
+ */
 static int read_mrz(struct cc_recognizer *r, PIX *pix, int dpi,
 		    const struct cc_ocr_page *ocr, struct page_result *pr,
 		    struct cc_error *err)
 {
-	const char *lines[3];
+	struct mrz_reading page, pass;
 	int rc;
 
 	if (!cc_mrz_on_page(ocr))
 		return CC_OK;
+	memset(&page, 0, sizeof(page));
+	memset(&pass, 0, sizeof(pass));
+	if (cc_mrz_find(ocr->text, page.lines, &page.n))
+		for (int i = 0; i < page.n; i++)
+			cc_mrz_repair(page.lines[i],
+				      page.n == 3 ? CC_MRZ_TD1 : CC_MRZ_TD3,
+				      i + 1);
+	parse_reading(&page, &r->o.today);
+	if (sound(&page)) {
+		take_reading(pr, &page);
+		return CC_OK;
+	}
+	if (r->mrz_loading) {
+		pthread_join(r->mrz_loader, NULL);
+		r->mrz_loading = 0;
+		if (!r->mrz_engine)
+			return cc_error_set(err, r->mrz_err.code, "%s",
+					    r->mrz_err.msg);
+		/* loaded on another thread: this one is kept single-
+		 * threaded too */
+		cc_ocr_single_thread();
+	}
 	if (!r->mrz_engine) {
 		/* The MRZ is Latin capitals and digits: English data alone
 		 * reads it better than any mix with Vietnamese. */
@@ -90,19 +276,15 @@ static int read_mrz(struct cc_recognizer *r, PIX *pix, int dpi,
 		if (!r->mrz_engine)
 			return err->code;
 	}
-	rc = cc_mrz_read(r->mrz_engine, pix, dpi, ocr, pr->mrz_lines,
-			 &pr->mrz_n, err);
-	if (rc || !pr->mrz_n)
+	rc = cc_mrz_read(r->mrz_engine, pix, dpi, ocr, pass.lines, &pass.n,
+			 err);
+	if (rc)
 		return rc;
-	pr->has_mrz = 1;
-	for (int i = 0; i < pr->mrz_n; i++)
-		lines[i] = pr->mrz_lines[i];
-	{
-		struct cc_error perr = {0, ""};
-
-		pr->mrz_ok = cc_mrz_parse(lines, pr->mrz_n, &r->o.today,
-					  &pr->mrz, &perr) == CC_OK;
-	}
+	parse_reading(&pass, &r->o.today);
+	if (rank(&page) > rank(&pass))
+		take_reading(pr, &page);
+	else if (pass.n)
+		take_reading(pr, &pass);
 	return CC_OK;
 }
 
@@ -162,8 +344,14 @@ int cc_recognizer_page(struct cc_recognizer *r, int index, PIX *pix, int dpi,
 	/* Only the card front carries the QR code the checks use; zbar on a
 	 * full A4 page costs more than a tenth of a second. */
 	if (!strcmp(pr->type, "id-front")) {
-		rc = cc_qr_read(pix, pr->qr_payload, sizeof(pr->qr_payload),
-				err);
+		if (index < r->nqr_early && r->qr_early[index].read) {
+			rc = r->qr_early[index].rc;
+			memcpy(pr->qr_payload, r->qr_early[index].payload,
+			       sizeof(pr->qr_payload));
+		} else {
+			rc = cc_qr_read(pix, pr->qr_payload,
+					sizeof(pr->qr_payload), err);
+		}
 		if (rc < 0)
 			return CC_SYSTEM;
 		pr->has_qr = rc;

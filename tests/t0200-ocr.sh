@@ -76,6 +76,68 @@ assert_jq "$T/card.json" '[.checks[] | select(.name | startswith("QR vs MRZ"))] 
 	length == 2 and all(.result == "pass")'
 assert_jq "$T/card.json" '[.checks[] | select(.name == "MRZ vs printed: date of birth")][0].result == "pass"'
 
+# magick_card NAME DPI FONT [bad]: tests/gen-card-magick's card back, made
+# apart from tests/gen-samples; skips the case when it cannot be made.
+OCRB=/usr/share/fonts/opentype/ocr-b/OCRB.otf
+magick_card() {
+	active || return 0
+	"$TESTS_DIR/gen-card-magick" "$T/$1" "$2" "$3" ${4:+"$4"} \
+		>"$T/gen.log" 2>&1 || {
+		grep -q 'no font' "$T/gen.log" &&
+			skip_case "$(cat "$T/gen.log")" && return 0
+		fail "gen-card-magick failed: $(tail -3 "$T/gen.log")"
+	}
+}
+
+test_case 'a card back made apart (ImageMagick, a serif face, another person): valid'
+need convert identify jq
+magick_card m300.tiff 300 "$OCRB"
+expect_success cc-ocr "$T/m300.tiff" -o "$T/m300.pdf" --json "$T/m300.json" \
+	--require-valid --date 2026-11-28
+assert_jq "$T/m300.json" '.valid and .document.pages[0].type == "id-back"'
+assert_jq "$T/m300.json" '[.document.pages[0].mrz[]] == ["IDVNM0850012347079085001234<<<",
+	"8507217M4507219VNM<<<<<<<<<<<5", "TRAN<<VAN<AN<<<<<<<<<<<<<<<<<<"]' "MRZ lines exactly right"
+assert_jq "$T/m300.json" '.document.mrz.date_of_birth == "1985-07-21" and
+	.document.mrz.surname == "TRAN" and .document.mrz.given_names == "VAN AN"'
+qpdf --check "$T/m300.pdf" >/dev/null 2>&1 || fail "qpdf --check failed"
+# 600 dpi; an MRZ in Nimbus Mono rather than OCR-B; a 200 dpi photo of
+# the card, turned by a degree, as a JPEG at quality 85 and as a TIFF of it.
+magick_card m600.tiff 600 "$OCRB"
+expect_success cc-ocr "$T/m600.tiff" -o "$T/m600.pdf" --require-valid --date 2026-11-28
+magick_card mono.tiff 300 /usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf
+expect_success cc-ocr "$T/mono.tiff" -o "$T/mono.pdf" --require-valid --date 2026-11-28
+magick_card m200.png 200 "$OCRB"
+if active; then
+	convert "$T/m200.png" -background '#f4f1ea' -rotate -1 -quality 85 "$T/m200.jpg" &&
+		convert "$T/m200.jpg" -compress lzw "$T/m200.tiff" || fail "convert failed"
+fi
+expect_success cc-ocr "$T/m200.jpg" -o "$T/m200j.pdf" --require-valid --date 2026-11-28
+expect_success cc-ocr "$T/m200.tiff" -o "$T/m200.pdf" --json "$T/m200.json" \
+	--require-valid --date 2026-11-28
+assert_jq "$T/m200.json" '.document.mrz.valid and .document.mrz.optional_data == "079085001234"'
+
+test_case 'a card back made apart with a wrong check digit: exit 1, the digit named'
+need convert jq
+magick_card bad300.tiff 300 "$OCRB" bad
+expect_failure 1 cc-ocr "$T/bad300.tiff" -o "$T/bad300.pdf" --json "$T/bad300.json" \
+	--require-valid --date 2026-11-28
+assert_stderr "^cc-ocr: check failed: MRZ check digit: date of birth: reads '0', computed '7'$"
+assert_no_file "$T/bad300.pdf"
+assert_jq "$T/bad300.json" '[.checks[] | select(.result == "fail") | .name] ==
+	["MRZ check digit: date of birth", "MRZ check digit: composite"]'
+magick_card bad600.tiff 600 "$OCRB" bad
+expect_failure 1 cc-ocr "$T/bad600.tiff" -o "$T/bad600.pdf" --require-valid --date 2026-11-28
+assert_stderr "^cc-ocr: check failed: MRZ check digit: date of birth: reads '0', computed '7'$"
+# A photo: turned by 1.5 degrees, noise, blur, JPEG at quality 85.
+magick_card bad.png 300 "$OCRB" bad
+if active; then
+	convert "$T/bad.png" -seed 1 -background '#f4f1ea' -rotate 1.5 -attenuate 0.3 \
+		+noise Gaussian -blur 0x0.6 -quality 85 "$T/badphoto.jpg" || fail "convert failed"
+fi
+expect_failure 1 cc-ocr "$T/badphoto.jpg" -o "$T/badphoto.pdf" --require-valid --date 2026-11-28
+assert_stderr "^cc-ocr: check failed: MRZ check digit: date of birth: reads '0', computed '7'$"
+assert_no_file "$T/badphoto.pdf"
+
 test_case 'an expired card fails the expiry check'
 need jq
 expect_failure 1 cc-ocr "$S/idcard-back.png" -o "$T/exp.pdf" --json "$T/exp.json" \

@@ -857,6 +857,58 @@ static void test_find(void **state)
 			 0);
 }
 
+/* What the page's own OCR pass makes of a zone on a photo or an odd print:
+ * a speck before a line, a guillemet for the filler, a filler read twice. */
+static void test_find_and_repair_misreadings(void **state)
+{
+	char out[3][45], l[64];
+	int n = -1;
+
+	(void)state;
+	/* A speck read as "ö" before line 2, guillemets at the end of line 3
+	 * (U+00AB) and inside it (U+2039). */
+	assert_int_equal(cc_mrz_find("IDVNM1900123457001190012345<<<\n"
+				     "\xc3\xb6"
+				     "9003152F3003150VNM<<<<<<<<<<<4\n"
+				     "NGUYEN<<THI<THU<HUONG<<<<<<"
+				     "\xe2\x80\xb9<<\xc2\xab\n",
+				     out, &n),
+			 1);
+	assert_int_equal(n, 3);
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(out[i], td1_vn[i]);
+	/* The line's first character misread as a mark is not a speck: it is
+	 * kept, for the parser to refuse. */
+	assert_int_equal(cc_mrz_find("IDVNM1900123457001190012345<<<\n"
+				     "\xc3\xb6"
+				     "003152F3003150VNM<<<<<<<<<<<4\n"
+				     "NGUYEN<<THI<THU<HUONG<<<<<<<<<\n",
+				     out, &n),
+			 1);
+	assert_string_equal(out[1], "\xc3\xb6"
+				    "003152F3003150VNM<<<<<<<<<<<4");
+
+	/* A 'K' inside the filler, a character too many: dropped; two of
+	 * them, two too many: both. */
+	snprintf(l, sizeof(l), "9003152F3003150VNM<<<K<<<<<<<<4");
+	assert_int_equal(cc_mrz_repair(l, CC_MRZ_TD1, 2), 1);
+	assert_string_equal(l, td1_vn[1]);
+	snprintf(l, sizeof(l), "9003152F3003150VNM<K<<<<K<<<<<<4");
+	assert_int_equal(cc_mrz_repair(l, CC_MRZ_TD1, 2), 2);
+	assert_string_equal(l, td1_vn[1]);
+	/* Any other character too many is the parser's to judge. */
+	snprintf(l, sizeof(l), "9003152F3003150VNM<<<<<<<<<<<<4");
+	assert_int_equal(cc_mrz_repair(l, CC_MRZ_TD1, 2), 0);
+	assert_int_equal(strlen(l), 31);
+	/* Three too many are left as they are (the K turned to '<'). */
+	snprintf(l, sizeof(l), "9003152F3003150VNM<<<K<<<<<<<<<<4");
+	assert_int_equal(cc_mrz_repair(l, CC_MRZ_TD1, 2), 1);
+	assert_int_equal(strlen(l), 33);
+	/* A second repair changes nothing. */
+	snprintf(l, sizeof(l), "%s", td1_vn[1]);
+	assert_int_equal(cc_mrz_repair(l, CC_MRZ_TD1, 2), 0);
+}
+
 static void test_find_picks_the_last_block(void **state)
 {
 	char out[3][45];
@@ -1026,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_not_an_mrz),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_find_picks_the_last_block),
+		cmocka_unit_test(test_find_and_repair_misreadings),
 		cmocka_unit_test(test_find_repair_parse),
 		cmocka_unit_test(test_samples),
 	};
