@@ -242,6 +242,31 @@ wait_port() {
 	return 1
 }
 
+# wait_for SECONDS CMD...: until CMD succeeds, polling every 0.05 s; 1 if
+# it never does in time.
+wait_for() {
+	local tries=$(($1 * 20))
+	shift
+	until "$@"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.05
+	done
+}
+
+# start_smtp_relay NAME PORT [smtp-relay options]: a relay on loopback
+# (tests/services/smtp-relay, on aiosmtpd) spooling into $T/NAME; fails
+# the case unless it comes up.
+start_smtp_relay() {
+	local rname=$1 rport=$2
+	shift 2
+	mkdir -p "$T/$rname"
+	start_service "$rname" /usr/bin/python3 "$TESTS_DIR/services/smtp-relay" \
+		"$rport" "$T/$rname" "$@"
+	wait_for 10 grep -qs '^smtp-relay: listening' "$T/$rname.log"
+	wait_port "$rport" || fail "relay $rname did not start: $(cat "$T/$rname.log")"
+}
+
 # A private SANE configuration with the test and pnm backends only, so no
 # test ever probes real hardware or the network.
 sane_setup() {
@@ -352,6 +377,33 @@ start_pki_services() {
 		fail "the PKI services did not start"
 		return 1
 	}
+}
+
+# pin_files: the test PKI's certifier and seal passwords in
+# $T/certifier.pass and $T/seal.pass, mode 0600 as the tools want them.
+pin_files() {
+	active || return 0
+	for n in certifier seal; do
+		install -m 600 "$PKI/$n.pass" "$T/$n.pass"
+	done
+}
+
+# certified_copy OUT [cc-stamp options...]: the sample ID card front as
+# cc-ocr makes it ($T/card.pdf), signed by the certifier with the
+# certification page ($T/signed.pdf, number from $T/reg.db) and sealed with
+# a time-stamp into OUT; vcode is its verification code. Needs
+# start_pki_services.
+certified_copy() {
+	local out=$1
+	shift
+	pin_files
+	expect_success cc-ocr -q "$TESTDATA/samples/idcard-front.png" -o "$T/card.pdf"
+	expect_success cc-sign -k "$PKI/certifier.p12" --pin-file "$T/certifier.pass" \
+		--statement --register "$T/reg.db" --title 'Công chứng viên' \
+		"$T/card.pdf" -o "$T/signed.pdf"
+	expect_success cc-stamp -k "$PKI/seal.p12" --pin-file "$T/seal.pass" \
+		--register "$T/reg.db" --tsa "$TSA_URL/tsa" "$@" "$T/signed.pdf" -o "$out"
+	vcode=$(cat "$T/out" 2>/dev/null)
 }
 
 # dss_dump FILE KEY OUTPREFIX: the streams of /DSS /KEY (Certs, OCSPs,

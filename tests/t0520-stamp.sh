@@ -34,9 +34,7 @@ test_case 'the test inputs: PKI, services, a signed copy'
 need pdfsig mutool qpdf pdftotext pdftoppm zbarimg sqlite3 openssl jq
 pki_setup && start_pki_services
 if active; then
-	for n in certifier seal; do
-		install -m 600 "$PKI/$n.pass" "$T/$n.pass"
-	done
+	pin_files
 	expect_success cc-ocr -q "$TESTDATA/samples/idcard-front.png" -o "$T/card.pdf"
 fi
 sign s1 "$T/card.pdf"

@@ -37,17 +37,7 @@ qpdf_clean() {
 test_case 'the test inputs: PKI, services, a certified copy'
 need qpdf pdftotext pdftoppm mutool zbarimg sqlite3 jq sha256sum
 pki_setup && start_pki_services
-if active; then
-	for n in certifier seal; do
-		install -m 600 "$PKI/$n.pass" "$T/$n.pass"
-	done
-	expect_success cc-ocr -q "$TESTDATA/samples/idcard-front.png" -o "$T/card.pdf"
-fi
-expect_success cc-sign -k "$PKI/certifier.p12" --pin-file "$T/certifier.pass" \
-	--statement --register "$T/reg.db" --title 'Công chứng viên' "$T/card.pdf" -o "$T/signed.pdf"
-expect_success cc-stamp -k "$PKI/seal.p12" --pin-file "$T/seal.pass" --register "$T/reg.db" \
-	--tsa "$TSA_URL/tsa" "$T/signed.pdf" -o "$T/copy.pdf"
-vcode=$(cat "$T/out" 2>/dev/null)
+certified_copy "$T/copy.pdf"
 URL=$URLBASE$vcode
 active && sha=$(sha256sum "$T/copy.pdf" | cut -c1-64)
 npages=$(pages "$T/copy.pdf")
@@ -115,11 +105,7 @@ if active; then
 	# ippeveprinter wants a D-Bus system bus for Avahi even with DNS-SD
 	# off; a private one will do (nothing answers on it).
 	start_service dbus dbus-daemon --session --print-address=1 --nofork --nopidfile
-	i=0
-	while [ ! -s "$T/dbus.log" ] && [ "$i" -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_for 5 test -s "$T/dbus.log"
 	DBUS_SYSTEM_BUS_ADDRESS=$(head -1 "$T/dbus.log")
 	export DBUS_SYSTEM_BUS_ADDRESS
 	IPP_PORT=$(free_port)
@@ -192,11 +178,7 @@ if active; then
 		chmod 755 "$T" "$C"
 	fi
 	start_service cupsd /usr/sbin/cupsd -f -c "$C/cupsd.conf" -s "$C/cups-files.conf"
-	i=0
-	while [ ! -S "$C/cups.sock" ] && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_for 10 test -S "$C/cups.sock"
 	CUPS_SERVER=$C/cups.sock
 	export CUPS_SERVER
 	# A raw queue: the print-out goes to the printer as it is.
@@ -208,15 +190,13 @@ expect_success cc-print -P kiosk --json "$T/cups.json" "$T/copy.pdf"
 assert_jq "$T/cups.json" '.printer == "kiosk" and .job > 0'
 if active; then
 	# The queue hands the job to the printer: wait until it is there.
-	i=0
-	while [ "$(ls "$T/spool"/*.pdf 2>/dev/null | wc -l)" -le "$before" ] && [ "$i" -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	spooled=$(ls -t "$T/spool"/*.pdf 2>/dev/null | head -1)
-	if [ "$(ls "$T/spool"/*.pdf 2>/dev/null | wc -l)" -le "$before" ]; then
+	spool_grew() {
+		[ "$(ls "$T/spool"/*.pdf 2>/dev/null | wc -l)" -gt "$before" ]
+	}
+	if ! wait_for 30 spool_grew; then
 		fail "the queue did not pass the job on: $(lpstat -o 2>&1) $(grep -E '^[EW]' "$C/logs/error_log" | tail -5)"
 	else
+		spooled=$(ls -t "$T/spool"/*.pdf | head -1)
 		assert_eq "$(pages "$spooled")" "$npages" "the job's pages"
 		qr_pages "$spooled" "$URL"
 	fi

@@ -17,22 +17,6 @@ mkdir -p "$T/bin" "$T/o"
 ln -s "$SRC_DIR/scripts/cc-deliver" "$T/bin/cc-deliver"
 PATH="$T/bin:$PATH"
 
-# start_relay NAME PORT [smtp-relay options]: a relay spooling into
-# $T/NAME; fails the case unless it comes up.
-start_relay() {
-	rname=$1 rport=$2
-	shift 2
-	mkdir -p "$T/$rname"
-	start_service "$rname" "$PY" "$TESTS_DIR/services/smtp-relay" "$rport" \
-		"$T/$rname" "$@"
-	i=0
-	while ! grep -qs '^smtp-relay: listening' "$T/$rname.log" && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	wait_port "$rport" || fail "relay $rname did not start: $(cat "$T/$rname.log")"
-}
-
 # child_curl PID: the curl that process PID runs, if any (from /proc).
 child_curl() {
 	for st in /proc/[0-9]*/stat; do
@@ -122,17 +106,7 @@ pki_setup && start_pki_services
 if active && ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
 	skip_case "python3-aiosmtpd is not installed"
 fi
-if active; then
-	for n in certifier seal; do
-		install -m 600 "$PKI/$n.pass" "$T/$n.pass"
-	done
-	expect_success cc-ocr -q "$TESTDATA/samples/idcard-front.png" -o "$T/card.pdf"
-fi
-expect_success cc-sign -k "$PKI/certifier.p12" --pin-file "$T/certifier.pass" \
-	--statement --register "$T/reg.db" --title 'Công chứng viên' "$T/card.pdf" -o "$T/signed.pdf"
-expect_success cc-stamp -k "$PKI/seal.p12" --pin-file "$T/seal.pass" --register "$T/reg.db" \
-	--tsa "$TSA_URL/tsa" "$T/signed.pdf" -o "$T/copy.pdf"
-vcode=$(cat "$T/out" 2>/dev/null)
+certified_copy "$T/copy.pdf"
 URL=$URLBASE$vcode
 if active; then
 	sha=$(sha256sum "$T/copy.pdf" | cut -c1-64)
@@ -143,14 +117,14 @@ if active; then
 		-keyout "$T/relay.key" -out "$T/relay.pem" >"$T/openssl.log" 2>&1 ||
 		fail "openssl: $(cat "$T/openssl.log")"
 	PORT=$(free_port)
-	start_relay sink "$PORT"
+	start_smtp_relay sink "$PORT"
 	APORT=$(free_port)
-	start_relay auth "$APORT" --auth relay-user:'s3cr3t pass' \
+	start_smtp_relay auth "$APORT" --auth relay-user:'s3cr3t pass' \
 		--starttls "$T/relay.pem" "$T/relay.key"
 	RPORT=$(free_port)
-	start_relay refuse "$RPORT" --refuse-rcpt "550 5.1.1 <$TO>: mailbox unavailable"
+	start_smtp_relay refuse "$RPORT" --refuse-rcpt "550 5.1.1 <$TO>: mailbox unavailable"
 	DPORT=$(free_port)
-	start_relay refuse-data "$DPORT" \
+	start_smtp_relay refuse-data "$DPORT" \
 		--refuse-data '554 5.7.1 Message rejected: attachments are not accepted here'
 	printf 'machine 127.0.0.1 login relay-user password "s3cr3t pass"\n' >"$T/netrc"
 	chmod 600 "$T/netrc"
@@ -293,7 +267,7 @@ assert_eq "$(spooled sink)" 4 "messages the sink took"
 test_case 'smtps: TLS from the start, the relay certificate checked'
 if active; then
 	TPORT=$(free_port)
-	start_relay tls "$TPORT" --tls "$T/relay.pem" "$T/relay.key"
+	start_smtp_relay tls "$TPORT" --tls "$T/relay.pem" "$T/relay.key"
 fi
 expect_success cc-deliver --smtp "smtps://127.0.0.1:$TPORT" --cacert "$T/relay.pem" \
 	--from "$FROM" --to "$TO" "$T/copy.pdf"

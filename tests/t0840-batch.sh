@@ -17,19 +17,8 @@ sha() {
 	sha256sum "$1" 2>/dev/null | cut -c1-64
 }
 
-# The test PKI's CRLs are made when it is; cc-verify wants revocation data
-# issued after a signature (less 5 minutes): new ones before each run, as a
-# CA publishes them.
-fresh_crls() {
-	(cd "$PKI" && for n in root issuing; do
-		openssl ca -config ca.cnf -name "ca_$n" -batch -gencrl -out "$n.crl.pem" &&
-			openssl crl -in "$n.crl.pem" -outform DER -out "$n.crl"
-	done) >/dev/null 2>&1 || fail "cannot make new CRLs"
-}
-
 # batch ARGS...: cc-batch with the test PKI's keys, TSA and trust anchor.
 batch() {
-	fresh_crls
 	run "$BATCH" --register "$T/reg.db" \
 		--certifier-key "$PKI/certifier.p12" --certifier-pin-file "$T/certifier.pass" \
 		--seal-key "$PKI/seal.p12" --seal-pin-file "$T/seal.pass" \
@@ -81,9 +70,7 @@ need_samples
 need jq sqlite3 pdfsig qpdf openssl sha256sum flock
 pki_setup && start_pki_services
 if active; then
-	for n in certifier seal; do
-		install -m 600 "$PKI/$n.pass" "$T/$n.pass"
-	done
+	pin_files
 	mkdir -p "$T/in"
 	for n in $GOOD; do
 		cp "$SAMPLES/$n.png" "$T/in/$n.png"
@@ -265,17 +252,12 @@ test_case 'interrupted (TERM) during OCR: no partial copy, no temp files; the re
 if active; then
 	mkdir -p "$T/in4"
 	cp "$SAMPLES/birth-cert.png" "$T/in4/late.png"
-	fresh_crls
 	"$BATCH" --register "$T/reg.db" --certifier-key "$PKI/certifier.p12" \
 		--certifier-pin-file "$T/certifier.pass" --seal-key "$PKI/seal.p12" \
 		--seal-pin-file "$T/seal.pass" --tsa "$TSA_URL/tsa" --trust "$PKI/trust.pem" \
 		-O "$T/cert" "$T/in4" >"$T/out" 2>"$T/err" &
 	pid=$!
-	i=0
-	while [ ! -s "$T/cert/.work/late/scan.tiff" ] && [ "$i" -lt 200 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	wait_for 10 test -s "$T/cert/.work/late/scan.tiff"
 	kill -TERM "$pid"
 	wait "$pid"
 	STATUS=$?
@@ -305,7 +287,6 @@ if active; then
 	EOF
 	chmod +x "$T/fake2/cc-sign"
 	cp "$SAMPLES/idcard-front.png" "$T/in5/signing.png"
-	fresh_crls
 	# A process group of its own, signalled whole, as a Ctrl-C on a
 	# terminal would be (TERM: a background job ignores SIGINT).
 	PATH="$T/fake2:$PATH" setsid "$BATCH" --register "$T/reg.db" \
@@ -313,11 +294,7 @@ if active; then
 		--seal-key "$PKI/seal.p12" --seal-pin-file "$T/seal.pass" --tsa "$TSA_URL/tsa" \
 		--trust "$PKI/trust.pem" -O "$T/cert" "$T/in5" >"$T/out" 2>"$T/err" &
 	pid=$!
-	i=0
-	while [ ! -e "$T/signing" ] && [ "$i" -lt 600 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	wait_for 30 test -e "$T/signing"
 	kill -TERM -- "-$pid"
 	wait "$pid"
 	STATUS=$?
@@ -337,7 +314,6 @@ no_temp
 test_case 'on a terminal, a progress bar'
 need script
 if active; then
-	fresh_crls
 	# script(1) gives cc-batch a terminal; what it wrote is in the log.
 	COLUMNS=200 script -qfec "'$BATCH' --register '$T/reg.db' \
 		--certifier-key '$PKI/certifier.p12' --certifier-pin-file '$T/certifier.pass' \
@@ -366,7 +342,6 @@ if active; then
 	[trust]
 	anchors = $PKI/trust.pem
 	EOF
-	fresh_crls
 	CERTCOPY_CONF="$T/conf" run "$BATCH" -q -O "$T/cert" --list - --json - <"$T/list"
 fi
 status_is 0

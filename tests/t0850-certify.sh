@@ -31,10 +31,9 @@ if active; then
 from PIL import Image
 Image.open(sys.argv[1]).convert("RGB").save(sys.argv[2])' "$CARD" "$T/card.ppm" ||
 		fail "cannot make the PNM"
-	install -m 600 "$PKI/certifier.pass" "$T/certifier.pin"
-	install -m 600 "$PKI/seal.pass" "$T/seal.pin"
-	KEYS=(--certifier-key "$PKI/certifier.p12" --certifier-pin-file "$T/certifier.pin"
-		--seal-key "$PKI/seal.p12" --seal-pin-file "$T/seal.pin"
+	pin_files
+	KEYS=(--certifier-key "$PKI/certifier.p12" --certifier-pin-file "$T/certifier.pass"
+		--seal-key "$PKI/seal.p12" --seal-pin-file "$T/seal.pass"
 		--register "$T/reg.db" --trust "$PKI/trust.pem")
 fi
 
@@ -90,11 +89,11 @@ if active; then
 	anchors = $PKI/trust.pem
 	[certifier]
 	key = $PKI/certifier.p12
-	pin_file = $T/certifier.pin
+	pin_file = $T/certifier.pass
 	title = Công chứng viên
 	[seal]
 	key = $PKI/seal.p12
-	pin_file = $T/seal.pin
+	pin_file = $T/seal.pass
 	EOF
 fi
 # The card's front and back: one document, "id-card", with a photo.
@@ -112,13 +111,7 @@ test_case '--to: the copy e-mailed through the configured relay (cc-deliver), by
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || skip_case "python3-aiosmtpd is not installed"
 if active; then
 	SMTP_PORT=$(free_port)
-	mkdir -p "$T/mail"
-	start_service smtp-relay /usr/bin/python3 "$TESTS_DIR/services/smtp-relay" "$SMTP_PORT" "$T/mail"
-	i=0
-	while ! grep -qs '^smtp-relay: listening' "$T/smtp-relay.log" && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	start_smtp_relay mail "$SMTP_PORT"
 	cp "$T/office.conf" "$T/mail.conf"
 	printf '[deliver]\nsmtp_url = smtp://127.0.0.1:%s\nfrom = chungthuc@example.vn\n' \
 		"$SMTP_PORT" >>"$T/mail.conf"
@@ -205,11 +198,7 @@ if active; then
 	chmod +x "$T/slow/cc-stamp"
 	PATH="$T/slow:$PATH" cc-certify "${KEYS[@]}" -o "$T/bad.pdf" "$CARD" 2>"$T/err" &
 	pid=$!
-	i=0
-	while [ ! -e "$T/slow/started" ] && [ "$i" -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_for 30 test -e "$T/slow/started"
 	kill -TERM "$pid"
 	wait "$pid"
 	st=$?
