@@ -217,6 +217,34 @@ static void find_skew(PIX *bin, struct cc_cleanup_info *info)
 	}
 }
 
+PIX *cc_straighten(PIX *gray, double *degrees)
+{
+	struct cc_cleanup_info info;
+	PIX *bin = binarize_for_analysis(gray), *g = pixClone(gray), *p;
+
+	*degrees = 0;
+	if (!bin || !g) {
+		pixDestroy(&bin);
+		pixDestroy(&g);
+		return NULL;
+	}
+	memset(&info, 0, sizeof(info));
+	find_skew(bin, &info);
+	pixDestroy(&bin);
+	if (info.skew_conf < SKEW_MIN_CONF ||
+	    fabs(info.skew_found) < SKEW_MIN_ANGLE)
+		return g;
+	p = pixClone(g);
+	if (!p || rotate(&p, &g, info.skew_found)) {
+		pixDestroy(&p);
+		pixDestroy(&g);
+		return NULL;
+	}
+	pixDestroy(&p);
+	*degrees = info.skew_found;
+	return g;
+}
+
 /* Which way the text runs: Leptonica's up/down and left/right confidences
  * (positive up: upright; positive left: the page was turned a quarter
  * counter-clockwise). Returns the quarter turns clockwise that set it

@@ -5,6 +5,8 @@
  */
 #include "mrzread.h"
 
+#include "cleanup.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,9 +405,16 @@ int cc_mrz_read(struct cc_ocr_engine *engine, PIX *pix, int dpi,
 	{
 		BOX *box = boxCreate(x0, y0, x1 - x0, y1 - y0);
 		PIX *clip = box ? pixClipRectangle(pix, box, NULL) : NULL;
-		PIX *g = clip ? pixConvertTo8(clip, 0) : NULL;
-		PIX *z = NULL;
+		PIX *g8 = clip ? pixConvertTo8(clip, 0) : NULL;
+		PIX *z = NULL, *g;
 		int zdpi = dpi;
+		double turned;
+
+		/* Its three or two long lines show a skew that the page as a
+		 * whole may not, and a zone read slanted runs one line into
+		 * the next. */
+		g = g8 ? cc_straighten(g8, &turned) : NULL;
+		pixDestroy(&g8);
 
 		if (g && dpi <= 400) {
 			z = pixScaleGrayLI(g, 2.0f, 2.0f);

@@ -42,7 +42,8 @@ int cc_ocr_document(const struct cc_ocr_doc_opts *o, cc_page_source src,
 		    cc_page_look look, cc_page_sink sink, void *arg,
 		    struct cc_error *err);
 
-/* Is a page of this size read at twice its resolution? (An ID card is.) */
-int cc_ocr_upscaled(const struct Pix *pix, int dpi);
+/* Is this a small page, such as an ID card, prepared before it is read
+ * (smoothed, or at twice its resolution under 300 dpi)? */
+int cc_ocr_small_page(const struct Pix *pix, int dpi);
 
 #endif

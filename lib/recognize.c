@@ -116,7 +116,7 @@ int cc_recognizer_look(struct cc_recognizer *r, int index, const PIX *pix,
 		return CC_OK;
 	/* A card's QR code, read while its text is recognised; used if the
 	 * page turns out to be a card front. */
-	if (cc_ocr_upscaled(pix, dpi)) {
+	if (cc_ocr_small_page(pix, dpi)) {
 		struct qr_early *q;
 
 		if (index >= r->nqr_early) {
