@@ -156,7 +156,13 @@ static const char *after_colon(const char *line)
 
 static void set_field(json_t *fields, const char *key, const char *value)
 {
-	char *nfc = cc_utf8_nfc(value);
+	char *nfc;
+
+	/* No value starts with punctuation: a leading '|', '\\' or '_' is
+	 * the edge of the photo beside the line, read as a character. */
+	while (*value == ' ' || ispunct((unsigned char)*value))
+		value++;
+	nfc = cc_utf8_nfc(value);
 
 	if (nfc) {
 		size_t n = strlen(nfc);
