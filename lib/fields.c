@@ -235,9 +235,16 @@ json_t *cc_recognize_id_front(const char *text)
 			if (s) {
 				while (*++s == ' ')
 					;
+				/* Nam or Nữ. The ữ, with its hook and
+				 * tilde, is what OCR mangles ("NC", "NCP",
+				 * "NO"); the a of Nam it reads. The QR code
+				 * and the MRZ are checked against it. */
 				if (!strncmp(s, "NAM", 3))
 					set_field(f, "sex", "Nam");
-				else if (!strncmp(s, "NU", 2))
+				else if (s[0] == 'N' && s[1] != 'A' &&
+					 s[1] != '\0' && s[1] != ' ' &&
+					 (s[2] == '\0' || s[2] == ' ' ||
+					  s[3] == '\0' || s[3] == ' '))
 					set_field(f, "sex", "Nữ");
 			}
 		}
