@@ -161,18 +161,20 @@ static PIX *binarize_for_analysis(PIX *g)
 	return pixThresholdToBinary(g, ink + (paper - ink) / 2 + 1);
 }
 
+/* pix turned by degrees (clockwise positive), white brought in. */
+static PIX *rotated(PIX *pix, double degrees)
+{
+	return pixRotate(pix, (float)(degrees * M_PI / 180.0),
+			 L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+}
+
 static int rotate(PIX **page, PIX **gray, double degrees)
 {
-	float rad = (float)(degrees * M_PI / 180.0);
-	PIX *p = pixRotate(*page, rad, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0,
-			   0);
-	PIX *g;
+	PIX *p = rotated(*page, degrees), *g;
 
 	if (!p)
 		return -1;
-	g = *gray == *page ? pixClone(p)
-			   : pixRotate(*gray, rad, L_ROTATE_AREA_MAP,
-				       L_BRING_IN_WHITE, 0, 0);
+	g = *gray == *page ? pixClone(p) : rotated(*gray, degrees);
 	if (!g) {
 		pixDestroy(&p);
 		return -1;
@@ -203,7 +205,9 @@ static int turn(PIX **page, PIX **gray, int quads)
 	return 0;
 }
 
-static void find_skew(PIX *bin, struct cc_cleanup_info *info)
+/* Finds the skew of bin into info; returns the turn that straightens it,
+ * 0 when none is found or it is too small to be worth resampling. */
+static double skew_to_correct(PIX *bin, struct cc_cleanup_info *info)
 {
 	l_float32 angle = 0, conf = 0;
 
@@ -215,34 +219,24 @@ static void find_skew(PIX *bin, struct cc_cleanup_info *info)
 		info->skew_found = angle;
 		info->skew_conf = conf;
 	}
+	return info->skew_conf >= SKEW_MIN_CONF &&
+			       fabs(info->skew_found) >= SKEW_MIN_ANGLE
+		       ? info->skew_found
+		       : 0;
 }
 
-PIX *cc_straighten(PIX *gray, double *degrees)
+PIX *cc_straighten(PIX *gray)
 {
 	struct cc_cleanup_info info;
-	PIX *bin = binarize_for_analysis(gray), *g = pixClone(gray), *p;
+	PIX *bin = binarize_for_analysis(gray);
+	double angle;
 
-	*degrees = 0;
-	if (!bin || !g) {
-		pixDestroy(&bin);
-		pixDestroy(&g);
+	if (!bin)
 		return NULL;
-	}
 	memset(&info, 0, sizeof(info));
-	find_skew(bin, &info);
+	angle = skew_to_correct(bin, &info);
 	pixDestroy(&bin);
-	if (info.skew_conf < SKEW_MIN_CONF ||
-	    fabs(info.skew_found) < SKEW_MIN_ANGLE)
-		return g;
-	p = pixClone(g);
-	if (!p || rotate(&p, &g, info.skew_found)) {
-		pixDestroy(&p);
-		pixDestroy(&g);
-		return NULL;
-	}
-	pixDestroy(&p);
-	*degrees = info.skew_found;
-	return g;
+	return angle ? rotated(gray, angle) : pixClone(gray);
 }
 
 /* Which way the text runs: Leptonica's up/down and left/right confidences
@@ -316,10 +310,10 @@ int cc_cleanup_page(PIX *in, int dpi, const struct cc_cleanup_opts *o,
 		info->turned = 90 * quads;
 	}
 	if (o->deskew) {
-		find_skew(bin, info);
-		if (info->skew_conf >= SKEW_MIN_CONF &&
-		    fabs(info->skew_found) >= SKEW_MIN_ANGLE) {
-			if (rotate(&page, &g, info->skew_found))
+		double angle = skew_to_correct(bin, info);
+
+		if (angle) {
+			if (rotate(&page, &g, angle))
 				goto nomem;
 			info->skew_corrected = 1;
 		}

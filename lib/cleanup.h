@@ -35,9 +35,9 @@ int cc_cleanup_page(struct Pix *in, int dpi, const struct cc_cleanup_opts *o,
 		    struct Pix **out, struct Pix **gray,
 		    struct cc_cleanup_info *info, struct cc_error *err);
 
-/* gray (8 bpp) turned so that its text lines run level, or a new reference
- * to it when no skew is found; *degrees is the turn (counter-clockwise
- * positive), 0 when none. NULL when out of memory. */
-struct Pix *cc_straighten(struct Pix *gray, double *degrees);
+/* gray (8 bpp) turned so that its text lines run level, as cc_cleanup_page
+ * deskews, or a new reference to it when no skew is found. NULL when out of
+ * memory. */
+struct Pix *cc_straighten(struct Pix *gray);
 
 #endif

@@ -183,6 +183,21 @@ static void set_date(json_t *fields, const char *key, const struct cc_date *d)
 	json_object_set_new(fields, key, json_string(buf));
 }
 
+/* The sex on a card front from its folded value: Nam or Nữ, the only two.
+ * The ữ, with its hook and tilde, is what OCR mangles ("NC", "NCP", "NO");
+ * the a of Nam it reads. So a word of two or three letters, N and then not
+ * A, is Nữ. The QR code and the MRZ are checked against it. */
+static const char *card_sex(const char *v)
+{
+	size_t word = strcspn(v, " ");
+
+	if (!strncmp(v, "NAM", 3))
+		return "Nam";
+	if (v[0] == 'N' && v[1] != 'A' && word >= 2 && word <= 3)
+		return "Nữ";
+	return NULL;
+}
+
 /* The printed fields of a citizen ID card front, found by their bilingual
  * labels. OCR keeps the reading order of the card's two columns, which is
  * all this needs. */
@@ -232,21 +247,8 @@ json_t *cc_recognize_id_front(const char *text)
 			const char *s = strstr(folded[i], "SEX");
 
 			s = strchr(s, ':');
-			if (s) {
-				while (*++s == ' ')
-					;
-				/* Nam or Nữ. The ữ, with its hook and
-				 * tilde, is what OCR mangles ("NC", "NCP",
-				 * "NO"); the a of Nam it reads. The QR code
-				 * and the MRZ are checked against it. */
-				if (!strncmp(s, "NAM", 3))
-					set_field(f, "sex", "Nam");
-				else if (s[0] == 'N' && s[1] != 'A' &&
-					 s[1] != '\0' && s[1] != ' ' &&
-					 (s[2] == '\0' || s[2] == ' ' ||
-					  s[3] == '\0' || s[3] == ' '))
-					set_field(f, "sex", "Nữ");
-			}
+			if (s && (s = card_sex(s + 1 + strspn(s + 1, " "))))
+				set_field(f, "sex", s);
 		}
 		if (strstr(folded[i], "NATIONALITY") &&
 		    (v = after_colon(lines[i])))

@@ -406,14 +406,12 @@ int cc_mrz_read(struct cc_ocr_engine *engine, PIX *pix, int dpi,
 		BOX *box = boxCreate(x0, y0, x1 - x0, y1 - y0);
 		PIX *clip = box ? pixClipRectangle(pix, box, NULL) : NULL;
 		PIX *g8 = clip ? pixConvertTo8(clip, 0) : NULL;
-		PIX *z = NULL, *g;
-		int zdpi = dpi;
-		double turned;
-
 		/* Its three or two long lines show a skew that the page as a
 		 * whole may not, and a zone read slanted runs one line into
 		 * the next. */
-		g = g8 ? cc_straighten(g8, &turned) : NULL;
+		PIX *g = g8 ? cc_straighten(g8) : NULL, *z = NULL;
+		int zdpi = dpi;
+
 		pixDestroy(&g8);
 
 		if (g && dpi <= 400) {

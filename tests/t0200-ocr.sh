@@ -89,6 +89,14 @@ magick_card() {
 	}
 }
 
+# card_photo IN OUT SEED: a photo of the card: turned by 1.5 degrees, noise
+# (seeded), blur, JPEG at quality 85.
+card_photo() {
+	active || return 0
+	convert "$1" -seed "$3" -background '#f4f1ea' -rotate 1.5 -attenuate 0.3 \
+		+noise Gaussian -blur 0x0.6 -quality 85 "$2" || fail "convert failed"
+}
+
 test_case 'a card back made apart (ImageMagick, a serif face, another person): valid'
 need convert identify jq
 magick_card m300.tiff 300 "$OCRB"
@@ -128,12 +136,8 @@ assert_jq "$T/bad300.json" '[.checks[] | select(.result == "fail") | .name] ==
 magick_card bad600.tiff 600 "$OCRB" bad
 expect_failure 1 cc-ocr "$T/bad600.tiff" -o "$T/bad600.pdf" --require-valid --date 2026-11-28
 assert_stderr "^cc-ocr: check failed: MRZ check digit: date of birth: reads '0', computed '7'$"
-# A photo: turned by 1.5 degrees, noise, blur, JPEG at quality 85.
 magick_card bad.png 300 "$OCRB" bad
-if active; then
-	convert "$T/bad.png" -seed 1 -background '#f4f1ea' -rotate 1.5 -attenuate 0.3 \
-		+noise Gaussian -blur 0x0.6 -quality 85 "$T/badphoto.jpg" || fail "convert failed"
-fi
+card_photo "$T/bad.png" "$T/badphoto.jpg" 1
 expect_failure 1 cc-ocr "$T/badphoto.jpg" -o "$T/badphoto.pdf" --require-valid --date 2026-11-28
 assert_stderr "^cc-ocr: check failed: MRZ check digit: date of birth: reads '0', computed '7'$"
 assert_no_file "$T/badphoto.pdf"
@@ -145,11 +149,7 @@ need convert jq
 # the edge of a front's photo beside the name reads as '|'.
 magick_card ok.png 300 "$OCRB"
 for seed in 1 2 3; do
-	if active; then
-		convert "$T/ok.png" -seed "$seed" -background '#f4f1ea' -rotate 1.5 \
-			-attenuate 0.3 +noise Gaussian -blur 0x0.6 -quality 85 \
-			"$T/okphoto$seed.jpg" || fail "convert failed"
-	fi
+	card_photo "$T/ok.png" "$T/okphoto$seed.jpg" "$seed"
 	expect_success cc-ocr "$T/okphoto$seed.jpg" -o "$T/okphoto.pdf" --json "$T/okphoto.json" \
 		--require-valid --date 2026-11-28
 	assert_jq "$T/okphoto.json" '.document.mrz.document_number == "085001234" and
